@@ -1,0 +1,87 @@
+/** @module The `heed` command: dispatches to subcommands; every command answers --help. */
+
+import { UsageError } from './args.js';
+import { configPrint } from './config-print.js';
+import { importCommand } from './import-command.js';
+import { projectsCreate, projectsList, projectsRotateKey } from './projects-command.js';
+import { startCommand } from './start-command.js';
+
+type Run = (argv: string[]) => Promise<number>;
+interface Entry {
+  summary: string;
+  run?: Run;
+  subs?: Record<string, { summary: string; run: Run }>;
+}
+
+const COMMANDS: Record<string, Entry> = {
+  start: { summary: 'Start the Heed server (embedded SQLite by default).', run: startCommand },
+  projects: {
+    summary: 'Create, list and rotate the keys of projects.',
+    subs: {
+      create: { summary: 'Create a project and print its DSN.', run: projectsCreate },
+      list: { summary: 'List projects with their DSNs.', run: projectsList },
+      'rotate-key': { summary: 'Give a project a new ingest key (the old one stops working).', run: projectsRotateKey },
+    },
+  },
+  import: { summary: 'Backfill history from an NDJSON or CSV file into a running Heed.', run: importCommand },
+  config: {
+    summary: 'Inspect the configuration.',
+    subs: { print: { summary: 'Print the effective config, secrets masked.', run: configPrint } },
+  },
+};
+
+function topHelp(): string {
+  const lines = ['Usage: heed <command> [options]', '', 'Heed: know in the first second when production breaks.', '', 'Commands:'];
+  for (const [name, e] of Object.entries(COMMANDS)) {
+    if (e.subs) for (const [sub, s] of Object.entries(e.subs)) lines.push(`  ${`${name} ${sub}`.padEnd(22)} ${s.summary}`);
+    else lines.push(`  ${name.padEnd(22)} ${e.summary}`);
+  }
+  lines.push('', "Run 'heed <command> --help' for a command's options.");
+  return `${lines.join('\n')}\n`;
+}
+
+function groupHelp(name: string, e: Entry): string {
+  const lines = [`Usage: heed ${name} <subcommand> [options]`, '', e.summary, '', 'Subcommands:'];
+  for (const [sub, s] of Object.entries(e.subs ?? {})) lines.push(`  ${sub.padEnd(14)} ${s.summary}`);
+  lines.push('', `Run 'heed ${name} <subcommand> --help' for its options.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the CLI with argv (without node and script); resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+      process.stdout.write(topHelp());
+      return cmd === undefined ? 2 : 0;
+    }
+    if (cmd === '--version' || cmd === '-v') {
+      process.stdout.write('heed 0.1.0\n');
+      return 0;
+    }
+    const entry = COMMANDS[cmd];
+    if (!entry) throw new UsageError(`Unknown command '${cmd}'.\n\n${topHelp()}`);
+    if (entry.run) return await entry.run(rest);
+    const [sub, ...subArgs] = rest;
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      process.stdout.write(groupHelp(cmd, entry));
+      return sub === undefined ? 2 : 0;
+    }
+    const s = entry.subs?.[sub];
+    if (!s) throw new UsageError(`Unknown subcommand '${cmd} ${sub}'.\n\n${groupHelp(cmd, entry)}`);
+    return await s.run(subArgs);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`heed: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`heed: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCli(process.argv.slice(2)).then((code) => {
+    if (code !== 0 || process.exitCode === undefined) process.exitCode = code;
+  });
+}

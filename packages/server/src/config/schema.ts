@@ -1,0 +1,136 @@
+/** @module The configuration schema: every key with its type, default, env name and doc. */
+
+/** The effective, frozen configuration. */
+export interface Config {
+  server: { host: string; port: number; publicUrl: string; shutdownTimeoutMs: number };
+  store: { kind: 'sqlite' | 'memory'; dataDir: string; sync: 'normal' | 'full' };
+  retention: { rawEventsHours: number; secondsHours: number; minutesDays: number; hoursDays: number };
+  ingest: {
+    maxBodyBytes: number;
+    maxDecompressedBytes: number;
+    maxEventsPerBatch: number;
+    maxTagsPerEvent: number;
+    maxTagValueLength: number;
+    maxFutureSeconds: number;
+    rateLimitPerSecond: number;
+    maxSeriesPerKpi: number;
+  };
+  auth: { adminToken: string };
+  log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
+}
+
+/** One key of the schema. */
+export interface ConfigKey {
+  path: string;
+  type: 'string' | 'int' | 'enum';
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  default: string | number;
+  secret?: boolean;
+  doc: string;
+}
+
+/** Every key, in the order docs/config.md lists them. */
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  { path: 'server.host', type: 'string', default: '127.0.0.1', doc: 'Address to listen on. Use 0.0.0.0 to listen on every interface.' },
+  { path: 'server.port', type: 'int', min: 0, max: 65535, default: 7600, doc: 'TCP port (0 picks a free one).' },
+  {
+    path: 'server.publicUrl',
+    type: 'string',
+    default: '',
+    doc: 'URL users and SDKs reach Heed at, used in DSNs and links. Empty: http://host:port.',
+  },
+  {
+    path: 'server.shutdownTimeoutMs',
+    type: 'int',
+    min: 0,
+    max: 600000,
+    default: 10000,
+    doc: 'On SIGTERM, how long to wait for requests in flight before closing.',
+  },
+  {
+    path: 'store.kind',
+    type: 'enum',
+    values: ['sqlite', 'memory'],
+    default: 'sqlite',
+    doc: 'Where data lives: embedded SQLite in `store.dataDir`, or memory (lost on exit; for tests and trials).',
+  },
+  { path: 'store.dataDir', type: 'string', default: './heed-data', doc: 'Folder of the SQLite database (heed.db with its WAL).' },
+  {
+    path: 'store.sync',
+    type: 'enum',
+    values: ['normal', 'full'],
+    default: 'normal',
+    doc: 'SQLite synchronous mode. normal: an acknowledged batch survives a crash of Heed (kill -9); full: it also survives power loss, at a cost in write speed.',
+  },
+  { path: 'retention.rawEventsHours', type: 'int', min: 1, max: 87600, default: 168, doc: 'How long raw events are kept for drill-down.' },
+  { path: 'retention.secondsHours', type: 'int', min: 1, max: 8760, default: 48, doc: 'How long per-second buckets are kept.' },
+  { path: 'retention.minutesDays', type: 'int', min: 1, max: 3650, default: 35, doc: 'How long per-minute rollups are kept.' },
+  { path: 'retention.hoursDays', type: 'int', min: 1, max: 36500, default: 800, doc: 'How long per-hour rollups are kept.' },
+  {
+    path: 'ingest.maxBodyBytes',
+    type: 'int',
+    min: 1024,
+    max: 1073741824,
+    default: 5242880,
+    doc: 'Largest request body as sent (compressed or not).',
+  },
+  {
+    path: 'ingest.maxDecompressedBytes',
+    type: 'int',
+    min: 1024,
+    max: 1073741824,
+    default: 52428800,
+    doc: 'Largest body once decompressed (guards against gzip bombs).',
+  },
+  { path: 'ingest.maxEventsPerBatch', type: 'int', min: 1, max: 1000000, default: 10000, doc: 'Most events in one request.' },
+  { path: 'ingest.maxTagsPerEvent', type: 'int', min: 0, max: 256, default: 16, doc: 'Most tags on one event.' },
+  { path: 'ingest.maxTagValueLength', type: 'int', min: 1, max: 10000, default: 200, doc: 'Longest tag value, in characters.' },
+  {
+    path: 'ingest.maxFutureSeconds',
+    type: 'int',
+    min: 0,
+    max: 86400,
+    default: 300,
+    doc: 'How far in the future an event timestamp may be (clock skew); later ones are rejected per event.',
+  },
+  {
+    path: 'ingest.rateLimitPerSecond',
+    type: 'int',
+    min: 0,
+    max: 1000000000,
+    default: 0,
+    doc: 'Events per second a project may send (token bucket, bursts up to one second). 0: no limit.',
+  },
+  {
+    path: 'ingest.maxSeriesPerKpi',
+    type: 'int',
+    min: 1,
+    max: 1000000,
+    default: 1000,
+    doc: 'Tag combinations tracked as series per KPI; the rest are folded into the series `other` and counted.',
+  },
+  {
+    path: 'auth.adminToken',
+    type: 'string',
+    default: '',
+    secret: true,
+    doc: 'Token for reads and admin calls. Empty: generated on first start and kept in the store. Env alias: HEED_ADMIN_TOKEN.',
+  },
+  {
+    path: 'log.level',
+    type: 'enum',
+    values: ['debug', 'info', 'warn', 'error', 'silent'],
+    default: 'info',
+    doc: 'Least important log level written (JSON lines on stderr).',
+  },
+];
+
+/** The env variable for a key: HEED_<SECTION>_<KEY> in upper snake case. */
+export function envName(path: string): string {
+  return `HEED_${path
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()}`;
+}

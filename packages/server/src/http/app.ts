@@ -1,0 +1,105 @@
+/** @module The HTTP app: routing, request ids, CORS, error mapping and request metrics. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, errorBody } from '../kernel/index.js';
+import { projectRoutes } from './admin-routes.js';
+import type { Ctx, Handler, Reply } from './context.js';
+import { createIngestHandler } from './ingest-route.js';
+import { queryRoutes } from './query-routes.js';
+import { createRouter } from './router.js';
+import type { Services } from './services.js';
+import { systemRoutes } from './system-routes.js';
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Request-Id, X-Sentry-Auth',
+  'access-control-expose-headers': 'Retry-After, X-Request-Id',
+  'access-control-max-age': '86400',
+};
+
+/** A node:http request listener. */
+export type App = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Builds the request listener over the services. */
+export function createApp(s: Services): App {
+  const router = createRouter<Handler>();
+  router.add('POST', '/api/:projectId/events', createIngestHandler(s));
+  for (const [m, p, h] of [...systemRoutes(s), ...projectRoutes(s), ...queryRoutes(s)]) router.add(m, p, h);
+  let seq = 0;
+  const prefix = Math.floor(Math.random() * 0xffffff).toString(36);
+
+  const send = (res: ServerResponse, id: string, reply: Exclude<Reply, 'streamed'>) => {
+    const headers: Record<string, string> = { ...CORS, 'x-request-id': id, ...reply.headers };
+    let payload: string | undefined = reply.text;
+    if (payload === undefined && reply.body !== undefined) {
+      payload = JSON.stringify(reply.body);
+      headers['content-type'] ??= 'application/json; charset=utf-8';
+    }
+    headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
+    res.writeHead(reply.status, headers);
+    res.end(payload);
+  };
+
+  return (req, res) => {
+    const started = performance.now();
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : `${prefix}-${(++seq).toString(36)}`;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    const log = s.log;
+    let route = 'unmatched';
+    const finish = (status: number, code?: string) => {
+      s.metrics.requests.inc(code ? { route, status: String(status), code } : { route, status: String(status) });
+      s.metrics.duration.observe((performance.now() - started) / 1000, { route });
+    };
+    const fail = (err: unknown) => {
+      let apiErr: ApiError;
+      if (err instanceof ApiError) apiErr = err;
+      else {
+        apiErr = new ApiError('internal', `Internal error; the log has details under request id ${id}.`);
+        log.error('request failed', { reqId: id, method: req.method, path, err });
+      }
+      if (!res.headersSent) send(res, id, { status: apiErr.status, body: errorBody(apiErr), headers: apiErr.headers });
+      else res.end();
+      finish(apiErr.status, apiErr.code);
+      // A body we refused to read must not keep the connection busy.
+      if (!req.complete) req.resume();
+    };
+    try {
+      if (req.method === 'OPTIONS') {
+        send(res, id, { status: 204 });
+        finish(204);
+        return;
+      }
+      if (s.state.shuttingDown && path !== '/healthz') {
+        throw new ApiError('server.shutting_down', 'Heed is shutting down; retry shortly.', undefined, {
+          'retry-after': '5',
+          connection: 'close',
+        });
+      }
+      const found = router.find(req.method ?? 'GET', path);
+      if (found.kind === 'none') {
+        throw new ApiError('request.not_found', `No route for ${req.method} ${path.slice(0, 200)}; see docs/http-api.md.`);
+      }
+      if (found.kind === 'method') {
+        throw new ApiError('request.method_not_allowed', `${path.slice(0, 200)} accepts ${found.allowed.join(', ')}.`, undefined, {
+          allow: found.allowed.join(', '),
+        });
+      }
+      route = found.match.route;
+      const ctx: Ctx = { req, res, params: found.match.params, query, id, log, route };
+      found.match.handler(ctx).then((reply) => {
+        if (reply === 'streamed') {
+          finish(200);
+          return;
+        }
+        send(res, id, reply);
+        finish(reply.status);
+      }, fail);
+    } catch (err) {
+      fail(err);
+    }
+  };
+}

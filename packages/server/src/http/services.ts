@@ -1,0 +1,34 @@
+/** @module Everything the HTTP routes need, handed in by the composition root. */
+import type { LiveHub } from '../api/index.js';
+import type { Config } from '../config/index.js';
+import type { Clock, Counter, Histogram, Logger, MetricsRegistry } from '../kernel/index.js';
+import type { SeriesRegistry, Storage, Writer } from '../store/index.js';
+import type { ProjectKeys } from './auth.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** Metrics the HTTP layer records. */
+export interface HttpMetrics {
+  registry: MetricsRegistry;
+  requests: Counter;
+  duration: Histogram;
+  events: Counter;
+  drops: Counter;
+  ackLatency: Histogram;
+}
+
+/** The services of one running server. */
+export interface Services {
+  config: Config;
+  store: Storage;
+  registry: SeriesRegistry;
+  writer: Writer;
+  hub: LiveHub;
+  keys: ProjectKeys;
+  limiter: RateLimiter;
+  metrics: HttpMetrics;
+  clock: Clock;
+  log: Logger;
+  adminToken: string;
+  publicUrl: string;
+  state: { shuttingDown: boolean };
+}

@@ -1,0 +1,3 @@
+/** @module Ingest: bytes in, raw items out (decoding and parsing only; no decisions). */
+export { type BodyLimits, decodeBody, readBody } from './decode-body.js';
+export { checkMediaType, parseEvents, type RawItem } from './parse-events.js';

@@ -1,0 +1,13 @@
+/** @module The kernel: leaf utilities every room may import (outcomes, errors, log, clock, metrics). */
+
+export { type Clock, systemClock } from './clock.js';
+export { ApiError, ERROR_CODES, type ErrorCode, errorBody } from './errors.js';
+export { createLogger, type Logger, type LogLevel } from './log.js';
+export {
+  type Counter,
+  createMetricsRegistry,
+  type Gauge,
+  type Histogram,
+  type MetricsRegistry,
+} from './metrics.js';
+export { type Outcome, ok, reject } from './result.js';

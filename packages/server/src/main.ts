@@ -1,0 +1,161 @@
+/** @module Composition root: config → store → writer → HTTP. The only file that sees every room. */
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createLiveHub } from './api/index.js';
+import type { Config } from './config/index.js';
+import { createApp, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
+import { type Clock, createLogger, createMetricsRegistry, type Logger, systemClock } from './kernel/index.js';
+import { createProject, createSeriesRegistry, createWriter, openStore, type Project, type Storage } from './store/index.js';
+
+/** A running Heed server. */
+export interface Heed {
+  url: string;
+  port: number;
+  adminToken: string;
+  /** Set when this start created the default project. */
+  created: Project | undefined;
+  services: Services;
+  /** Stops accepting, flushes what was acknowledged, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Options beyond the config, for tests and the CLI. */
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  store?: Storage;
+}
+
+const ADMIN_TOKEN_META = 'admin_token';
+
+async function adminTokenFor(store: Storage, configured: string): Promise<string> {
+  if (configured) return configured;
+  const saved = await store.getMeta(ADMIN_TOKEN_META);
+  if (saved) return saved;
+  const token = `heed_${randomBytes(24).toString('hex')}`;
+  await store.setMeta(ADMIN_TOKEN_META, token);
+  return token;
+}
+
+function createHttpMetrics() {
+  const registry = createMetricsRegistry();
+  const lat = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+  return {
+    registry,
+    requests: registry.counter('heed_http_requests_total', 'HTTP requests by route, status and error code.'),
+    duration: registry.histogram('heed_http_request_duration_seconds', 'HTTP request duration by route.', lat),
+    events: registry.counter('heed_ingest_events_total', 'KPI events by outcome (accepted, rejected, folded).'),
+    drops: registry.counter('heed_ingest_dropped_total', 'KPI events not kept, by reason (error code).'),
+    ackLatency: registry.histogram('heed_ingest_ack_seconds', 'Time from request start to acknowledgement of a committed batch.', lat),
+  };
+}
+
+/** Starts Heed with the given config. */
+export async function startHeed(config: Config, opts: StartOptions = {}): Promise<Heed> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(config.log.level);
+  const store = opts.store ?? (await openStore(config.store));
+  const adminToken = await adminTokenFor(store, config.auth.adminToken);
+  let created: Project | undefined;
+  if ((await store.listProjects()).length === 0) created = await createProject(store, 'default', clock());
+
+  const metrics = createHttpMetrics();
+  const commitLatency = metrics.registry.histogram(
+    'heed_store_commit_seconds',
+    'Duration of one group commit to the store.',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  );
+  const registry = createSeriesRegistry(await store.loadSeries(), config.ingest.maxSeriesPerKpi);
+  const writer = createWriter(store, registry, { commitLatency });
+  const hub = createLiveHub(registry);
+  writer.onCommit((d) => hub.onCommit(d));
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  metrics.registry.gauge('heed_event_loop_lag_seconds', 'Event-loop delay: p99 and max since the last scrape.', () => {
+    const out: Array<[number, Record<string, string>]> = [
+      [loop.percentile(99) / 1e9, { quantile: '0.99' }],
+      [loop.max / 1e9, { quantile: '1' }],
+    ];
+    loop.reset();
+    return out;
+  });
+  metrics.registry.gauge('heed_process_memory_bytes', 'Process memory by kind (rss, heap_used, external).', () => {
+    const m = process.memoryUsage();
+    return [
+      [m.rss, { kind: 'rss' }],
+      [m.heapUsed, { kind: 'heap_used' }],
+      [m.external, { kind: 'external' }],
+    ];
+  });
+  metrics.registry.gauge('heed_series', 'Series tracked (KPI x tag combination).', () => [[registry.size()]]);
+  metrics.registry.gauge('heed_sse_subscribers', 'Live-stream subscribers.', () => [[hub.subscribers()]]);
+
+  const state = { shuttingDown: false };
+  const services: Services = {
+    config,
+    store,
+    registry,
+    writer,
+    hub,
+    keys: createProjectKeys(store, clock),
+    limiter: createRateLimiter(config.ingest.rateLimitPerSecond),
+    metrics,
+    clock,
+    log,
+    adminToken,
+    publicUrl: '',
+    state,
+  };
+  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, createApp(services));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = config.server.publicUrl || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  services.publicUrl = url;
+
+  const tick = setInterval(() => hub.tick(clock()), 1000);
+  const prune = async () => {
+    const now = clock();
+    const r = config.retention;
+    try {
+      const n = await store.prune({
+        rawReceivedBeforeMs: now - r.rawEventsHours * 3600_000,
+        bucketsBefore: {
+          1: Math.floor(now / 1000) - r.secondsHours * 3600,
+          60: Math.floor(now / 1000) - r.minutesDays * 86400,
+          3600: Math.floor(now / 1000) - r.hoursDays * 86400,
+        },
+      });
+      if (n > 0) log.info('pruned expired rows', { rows: n });
+    } catch (err) {
+      log.error('prune failed', { err });
+    }
+  };
+  const pruneTimer = setInterval(prune, 600_000);
+  tick.unref();
+  pruneTimer.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      state.shuttingDown = true;
+      clearInterval(tick);
+      clearInterval(pruneTimer);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.server.shutdownTimeoutMs).unref());
+      await Promise.race([closed, timeout]);
+      server.closeAllConnections();
+      await writer.flush();
+      loop.disable();
+      await store.close();
+    })();
+    return closing;
+  };
+  return { url, port, adminToken, created, services, close };
+}

@@ -1,0 +1,36 @@
+/** @module The store: the Storage interface, its backends, the series registry and the group-commit writer. */
+import type { Storage } from './types.js';
+
+export { mergeInto } from './aggregate.js';
+export { createMemoryStore } from './memory/memory-store.js';
+export { createSeriesRegistry, type KpiSummary, OTHER_TAG_KEY, type SeriesRegistry } from './series-registry.js';
+export type {
+  Aggregate,
+  BucketDelta,
+  BucketQuery,
+  BucketRow,
+  CommitBatch,
+  Project,
+  PruneCutoffs,
+  RawBatch,
+  Resolution,
+  SeriesRow,
+  Storage,
+} from './types.js';
+export { RESOLUTIONS } from './types.js';
+export { type AppendResult, type CommitListener, createWriter, type Writer } from './writer.js';
+
+/** Opens the configured backend; SQLite is loaded only when asked for. */
+export async function openStore(opts: { kind: 'sqlite' | 'memory'; dataDir: string; sync: 'normal' | 'full' }): Promise<Storage> {
+  let store: Storage;
+  if (opts.kind === 'sqlite') {
+    const { createSqliteStore } = await import('./sqlite/sqlite-store.js');
+    store = createSqliteStore({ dataDir: opts.dataDir, sync: opts.sync });
+  } else {
+    const { createMemoryStore } = await import('./memory/memory-store.js');
+    store = createMemoryStore();
+  }
+  await store.init();
+  return store;
+}
+export { createProject, dsnFor, newProjectKey, rotateProjectKey, validProjectName } from './projects.js';
