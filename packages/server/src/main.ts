@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLiveHub } from './api/index.js';
 import type { Config } from './config/index.js';
-import { createApp, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
+import { type App, createApp, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
 import { type Clock, createLogger, createMetricsRegistry, type Logger, systemClock } from './kernel/index.js';
 import { createProject, createSeriesRegistry, createWriter, openStore, type Project, type Storage } from './store/index.js';
 
@@ -52,8 +52,20 @@ function createHttpMetrics() {
   };
 }
 
-/** Starts Heed with the given config. */
-export async function startHeed(config: Config, opts: StartOptions = {}): Promise<Heed> {
+/** Heed wired but not listening: the app handler and its services (tests inject requests here). */
+export interface BuiltHeed {
+  app: App;
+  services: Services;
+  adminToken: string;
+  created: Project | undefined;
+  /** Starts the once-a-second live tick and the retention pruning. */
+  startTimers(): void;
+  /** Flushes what was acknowledged and closes the store. */
+  shutdown(): Promise<void>;
+}
+
+/** Wires config → store → writer → HTTP app without opening a port. */
+export async function buildHeed(config: Config, opts: StartOptions = {}): Promise<BuiltHeed> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger(config.log.level);
   const store = opts.store ?? (await openStore(config.store));
@@ -108,17 +120,10 @@ export async function startHeed(config: Config, opts: StartOptions = {}): Promis
     publicUrl: '',
     state,
   };
-  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, createApp(services));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
-  const url = config.server.publicUrl || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  services.publicUrl = url;
-
-  const tick = setInterval(() => hub.tick(clock()), 1000);
+  services.publicUrl = config.server.publicUrl || `http://${config.server.host}:${config.server.port}`;
+  const app = createApp(services);
+  let tick: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
   const prune = async () => {
     const now = clock();
     const r = config.retention;
@@ -136,26 +141,58 @@ export async function startHeed(config: Config, opts: StartOptions = {}): Promis
       log.error('prune failed', { err });
     }
   };
-  const pruneTimer = setInterval(prune, 600_000);
-  tick.unref();
-  pruneTimer.unref();
+  return {
+    app,
+    services,
+    adminToken,
+    created,
+    startTimers() {
+      tick = setInterval(() => hub.tick(clock()), 1000);
+      pruneTimer = setInterval(prune, 600_000);
+      tick.unref();
+      pruneTimer.unref();
+      void prune();
+    },
+    async shutdown() {
+      state.shuttingDown = true;
+      clearInterval(tick);
+      clearInterval(pruneTimer);
+      hub.closeAll();
+      await writer.flush();
+      loop.disable();
+      await store.close();
+    },
+  };
+}
+
+/** Starts Heed with the given config: builds it, listens, and closes gracefully on close(). */
+export async function startHeed(config: Config, opts: StartOptions = {}): Promise<Heed> {
+  const built = await buildHeed(config, opts);
+  const { services } = built;
+  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, built.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = config.server.publicUrl || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  services.publicUrl = url;
+  built.startTimers();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      state.shuttingDown = true;
-      clearInterval(tick);
-      clearInterval(pruneTimer);
+      services.state.shuttingDown = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      services.hub.closeAll();
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.server.shutdownTimeoutMs).unref());
       await Promise.race([closed, timeout]);
       server.closeAllConnections();
-      await writer.flush();
-      loop.disable();
-      await store.close();
+      await built.shutdown();
     })();
     return closing;
   };
-  return { url, port, adminToken, created, services, close };
+  return { url, port, adminToken: built.adminToken, created: built.created, services, close };
 }

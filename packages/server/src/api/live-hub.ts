@@ -11,12 +11,15 @@ interface Subscriber {
   projectId: number;
   kpis: Set<string> | null;
   send: (tick: LiveTick) => void;
+  end: () => void;
 }
 
 /** Collects committed deltas and fans them out per project. */
 export interface LiveHub {
   onCommit(deltas: readonly BucketDelta[]): void;
-  subscribe(projectId: number, kpis: string[] | null, send: (tick: LiveTick) => void): () => void;
+  subscribe(projectId: number, kpis: string[] | null, send: (tick: LiveTick) => void, end?: () => void): () => void;
+  /** Ends every subscription (shutdown). */
+  closeAll(): void;
   /** Emits the second before `nowMs` to every subscriber. Called once a second. */
   tick(nowMs: number): void;
   subscribers(): number;
@@ -46,8 +49,8 @@ export function createLiveHub(registry: SeriesRegistry): LiveHub {
         byKpi.set(s.kpi, c);
       }
     },
-    subscribe(projectId, kpis, send) {
-      const sub: Subscriber = { projectId, kpis: kpis ? new Set(kpis) : null, send };
+    subscribe(projectId, kpis, send, end = () => {}) {
+      const sub: Subscriber = { projectId, kpis: kpis ? new Set(kpis) : null, send, end };
       subs.add(sub);
       return () => subs.delete(sub);
     },
@@ -67,5 +70,9 @@ export function createLiveHub(registry: SeriesRegistry): LiveHub {
       for (const s of seconds.keys()) if (s <= sec) seconds.delete(s);
     },
     subscribers: () => subs.size,
+    closeAll() {
+      for (const s of subs) s.end();
+      subs.clear();
+    },
   };
 }

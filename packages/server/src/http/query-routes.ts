@@ -131,9 +131,12 @@ export function queryRoutes(s: Services): Array<[string, string, Handler]> {
           'access-control-allow-origin': '*',
         });
         res.write('retry: 2000\n\n');
-        const unsubscribe = s.hub.subscribe(p.id, kpis, (tick) => {
-          res.write(`event: tick\ndata: ${JSON.stringify(tick)}\n\n`);
-        });
+        const unsubscribe = s.hub.subscribe(
+          p.id,
+          kpis,
+          (tick) => res.write(`event: tick\ndata: ${JSON.stringify(tick)}\n\n`),
+          () => res.end(),
+        );
         ctx.req.on('close', unsubscribe);
         return 'streamed';
       }),

@@ -1,0 +1,2 @@
+/** @module Shared test fixtures. */
+export { createTestHeed, type TestHeed } from './test-heed.js';
