@@ -75,13 +75,11 @@ export function resolveRange(
   const nowSec = now / 1000;
   const fromSec = Math.floor(fromMs / 1000 / step) * step;
   const toSec = Math.ceil(toMs / 1000 / step) * step;
-  let resolution: Resolution = 3600;
-  for (const r of [1, 60, 3600] as const) {
-    if (step % r === 0 && fromSec >= nowSec - retention[r]) {
-      resolution = r;
-      break;
-    }
-  }
+  // The coarsest table whose bucket divides the step gives the same answer from the fewest rows;
+  // a table that no longer holds `from` is skipped for a coarser one (and the step rounded up).
+  const holds = (r: Resolution) => fromSec >= nowSec - retention[r];
+  const dividing = ([3600, 60, 1] as const).filter((r) => step % r === 0);
+  const resolution: Resolution = dividing.find(holds) ?? ([1, 60, 3600] as const).find(holds) ?? 3600;
   if (step % resolution !== 0) step = Math.ceil(step / resolution) * resolution;
   return { from: Math.floor(fromSec / step) * step, to: toSec, step, resolution };
 }
