@@ -34,13 +34,21 @@ export function helpText(spec: CommandSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
+const CONFIG_BACKED = new Set(['host', 'port', 'data']);
+
 /** Parses argv for a command; returns undefined after printing help. */
 export function parse(spec: CommandSpec, argv: string[]) {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }> = {
     help: { type: 'boolean', short: 'h' },
   };
   for (const [k, o] of Object.entries(spec.options)) {
-    options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+    options[k] = {
+      type: o.type,
+      ...(o.short ? { short: o.short } : {}),
+      ...(o.multiple ? { multiple: true } : {}),
+      // Config-backed flags keep no default here, so config files and env can still set them.
+      ...(o.default !== undefined && !CONFIG_BACKED.has(k) ? { default: o.default } : {}),
+    };
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {

@@ -15,7 +15,9 @@ const SPEC: CommandSpec = {
   ].join('\n'),
   options: {
     project: { type: 'string', desc: 'Project id to import into.', default: '1' },
-    url: { type: 'string', desc: 'Heed URL (default: from server.host and server.port).' },
+    url: { type: 'string', desc: 'Heed URL (default: http://<host>:<port>).' },
+    host: { type: 'string', desc: 'Host of the running Heed (server.host).', default: '127.0.0.1' },
+    port: { type: 'string', desc: 'Port of the running Heed (server.port).', default: '7600' },
     token: { type: 'string', desc: 'Admin token (default: HEED_ADMIN_TOKEN, else read from the data folder).' },
     format: { type: 'string', desc: 'ndjson or csv (default: from the file extension).' },
     name: { type: 'string', desc: 'KPI name for a timestamp,value CSV.' },

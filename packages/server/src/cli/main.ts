@@ -1,6 +1,7 @@
 /** @module The `heed` command: dispatches to subcommands; every command answers --help. */
 
 import { UsageError } from './args.js';
+import { backtestCommand } from './backtest-command.js';
 import { configPrint } from './config-print.js';
 import { importCommand } from './import-command.js';
 import { projectsCreate, projectsList, projectsRotateKey } from './projects-command.js';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Entry> = {
     },
   },
   import: { summary: 'Backfill history from an NDJSON or CSV file into a running Heed.', run: importCommand },
+  backtest: { summary: 'Run the live detectors over CSV history; write scores and alerts per row.', run: backtestCommand },
   config: {
     summary: 'Inspect the configuration.',
     subs: { print: { summary: 'Print the effective config, secrets masked.', run: configPrint } },

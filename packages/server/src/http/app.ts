@@ -17,14 +17,18 @@ const CORS = {
   'access-control-max-age': '86400',
 };
 
-/** A node:http request listener. */
-export type App = (req: IncomingMessage, res: ServerResponse) => void;
+/** A node:http request listener, with the routes it serves (docs/http-api.md is checked against them). */
+export type App = ((req: IncomingMessage, res: ServerResponse) => void) & { routes: Array<[string, string]> };
 
 /** Builds the request listener over the services. */
 export function createApp(s: Services): App {
   const router = createRouter<Handler>();
+  const routes: Array<[string, string]> = [['POST', '/api/:projectId/events']];
   router.add('POST', '/api/:projectId/events', createIngestHandler(s));
-  for (const [m, p, h] of [...systemRoutes(s), ...projectRoutes(s), ...queryRoutes(s)]) router.add(m, p, h);
+  for (const [m, p, h] of [...systemRoutes(s), ...projectRoutes(s), ...queryRoutes(s)]) {
+    router.add(m, p, h);
+    routes.push([m, p]);
+  }
   let seq = 0;
   const prefix = Math.floor(Math.random() * 0xffffff).toString(36);
 
@@ -40,7 +44,7 @@ export function createApp(s: Services): App {
     res.end(payload);
   };
 
-  return (req, res) => {
+  const app = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : `${prefix}-${(++seq).toString(36)}`;
@@ -102,4 +106,5 @@ export function createApp(s: Services): App {
       fail(err);
     }
   };
+  return Object.assign(app, { routes });
 }

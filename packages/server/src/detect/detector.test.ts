@@ -1,0 +1,169 @@
+/** @module Tests of the detector: learning, collapse, spikes, shifts, holidays, robustness and state carry-over. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createDetector, type DetectorOptions, type DetectorState, type Point, type StepResult } from './index.js';
+
+/** Deterministic uniform numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function poisson(rate: number, u: () => number): number {
+  if (rate > 50)
+    return Math.max(0, Math.round(rate + Math.sqrt(rate) * Math.sqrt(-2 * Math.log(u() || 1e-12)) * Math.cos(2 * Math.PI * u())));
+  let n = 0;
+  let p = Math.exp(-rate);
+  let s = p;
+  const x = u();
+  while (x > s && n < 10_000) {
+    n++;
+    p *= rate / n;
+    s += p;
+  }
+  return n;
+}
+
+const T0 = 1_700_000_000 - (1_700_000_000 % 604_800);
+
+/** Per-minute counts with a daily rhythm; `shape(i)` multiplies the rate of minute i. */
+function minuteCounts(days: number, perMinute: number, seed: number, shape: (i: number) => number = () => 1): Point[] {
+  const u = rng(seed);
+  const out: Point[] = [];
+  for (let i = 0; i < days * 1440; i++) {
+    const daily = 1 + 0.6 * Math.sin((2 * Math.PI * (i % 1440)) / 1440);
+    out.push({ ts: T0 + (i + 1) * 60, value: poisson(perMinute * daily * shape(i), u) });
+  }
+  return out;
+}
+
+function run(opts: DetectorOptions, points: Point[]): StepResult[] {
+  const det = createDetector(opts);
+  let s = det.init();
+  return points.map((p) => {
+    const r = det.step(s, p);
+    s = r.state;
+    return { ...r, state: s };
+  });
+}
+
+describe('detector', () => {
+  it('says it is learning, and when it will be ready', () => {
+    const r = run({ kind: 'count', warmupHours: 24 }, minuteCounts(0.5, 10, 1));
+    const last = r.at(-1)?.verdict;
+    assert.equal(last?.status, 'learning');
+    assert.ok(last?.status === 'learning' && last.readyInHours >= 11 && last.readyInHours <= 13, JSON.stringify(last));
+  });
+
+  it('alerts on a collapse of a busy KPI within minutes, with an explanation', () => {
+    const start = 8 * 1440 + 600;
+    const pts = minuteCounts(9, 40, 2, (i) => (i >= start ? 0 : 1));
+    const r = run({ kind: 'count', label: 'checkouts' }, pts);
+    const alerts = r.map((x, i) => ({ x, i })).filter(({ x }) => x.verdict.status === 'alert');
+    const first = alerts.find(({ i }) => i >= start);
+    assert.ok(first, 'the collapse raised an alert');
+    assert.ok(first.i - start <= 2, `detected after ${first.i - start} min`);
+    const v = first.x.verdict;
+    assert.ok(v.status === 'alert' && v.direction === 'drop');
+    assert.match(v.status === 'alert' ? v.explanation : '', /^expected ~\d+ checkouts in the last .+, saw 0 \(p < 1e-\d+\)$/);
+    assert.ok(alerts.filter(({ i }) => i < start).length <= 1, 'at most one false alarm in a week of normal data');
+  });
+
+  it('raises one alert per incident, not one per point', () => {
+    const start = 8 * 1440;
+    const pts = minuteCounts(9, 40, 3, (i) => (i >= start && i < start + 120 ? 0 : 1));
+    const r = run({ kind: 'count' }, pts);
+    const during = r.slice(start, start + 120).filter((x) => x.verdict.status === 'alert');
+    assert.equal(during.length, 1);
+  });
+
+  it('catches a surge when asked for spikes, and ignores it when asked for drops only', () => {
+    const start = 8 * 1440;
+    const pts = minuteCounts(9, 20, 4, (i) => (i >= start && i < start + 30 ? 4 : 1));
+    const spikes = run({ kind: 'count', direction: 'spike' }, pts).slice(start, start + 30);
+    assert.ok(spikes.some((x) => x.verdict.status === 'alert' && x.verdict.direction === 'spike'));
+    const drops = run({ kind: 'count', direction: 'drop' }, pts).slice(start, start + 30);
+    assert.ok(!drops.some((x) => x.verdict.status === 'alert'));
+  });
+
+  it('re-baselines after a lasting level shift instead of alerting forever', () => {
+    const start = 8 * 1440;
+    const pts = minuteCounts(11, 30, 5, (i) => (i >= start ? 1.8 : 1));
+    const r = run({ kind: 'count' }, pts).slice(start);
+    const shift = r.findIndex((x) => x.verdict.status === 'shift');
+    assert.ok(shift > 0, 'a shift was reported');
+    const v = r[shift]?.verdict;
+    assert.match(v?.status === 'shift' ? v.explanation : '', /level shift/);
+    assert.ok(r.slice(shift + 1440).filter((x) => x.verdict.status === 'alert').length <= 1, 'quiet after re-baselining');
+  });
+
+  it('does not learn an outage: the next day expects the usual rate', () => {
+    const day = 1440;
+    const outage = (i: number) => (i >= 7 * day + 600 && i < 7 * day + 900 ? 0 : 1);
+    const a = run({ kind: 'count' }, minuteCounts(9, 40, 6, outage));
+    const b = run({ kind: 'count' }, minuteCounts(9, 40, 6));
+    const at = 8 * day + 700;
+    const ea = a[at]?.expected ?? 0;
+    const eb = b[at]?.expected ?? 1;
+    assert.ok(Math.abs(ea / eb - 1) < 0.1, `expected ${ea} vs ${eb}`);
+  });
+
+  it('stays quiet on declared holidays', () => {
+    const start = 8 * 1440;
+    const holiday = [T0 + start * 60, T0 + (start + 1440) * 60] as const;
+    const pts = minuteCounts(9, 40, 7, (i) => (i >= start ? 0.2 : 1));
+    const r = run({ kind: 'count', holidays: [holiday] }, pts).slice(start, start + 1400);
+    assert.ok(r.every((x) => x.verdict.status === 'holiday'));
+  });
+
+  it('alerts on a gauge that jumps', () => {
+    const u = rng(8);
+    const pts: Point[] = [];
+    for (let i = 0; i < 4 * 1440; i++) pts.push({ ts: T0 + i * 60, value: 100 + 5 * (u() - 0.5) + (i > 3 * 1440 ? 40 : 0) });
+    const r = run({ kind: 'gauge', label: 'users' }, pts);
+    const a = r.findIndex((x) => x.verdict.status === 'alert');
+    assert.ok(a > 3 * 1440 && a <= 3 * 1440 + 3, `alert at ${a}`);
+    const v = r[a]?.verdict;
+    assert.match(v?.status === 'alert' ? v.explanation : '', /expected ~\d+ users/);
+  });
+
+  it('gives the same output when a series is split and its state carried over through JSON', () => {
+    for (const seed of [11, 12, 13]) {
+      const u = rng(seed);
+      const pts = minuteCounts(4, 3 + 30 * u(), seed, (i) => (i > 3 * 1440 && i < 3 * 1440 + 60 ? 0 : 1));
+      for (const opts of [{ kind: 'count' as const }, { kind: 'gauge' as const }]) {
+        const det = createDetector(opts);
+        const whole = run(opts, pts);
+        const cuts = [0, ...Array.from({ length: 5 }, () => Math.floor(u() * pts.length)).sort((a, b) => a - b), pts.length];
+        let state: DetectorState = det.init();
+        const pieces: StepResult[] = [];
+        for (let c = 0; c + 1 < cuts.length; c++) {
+          state = JSON.parse(JSON.stringify(state)) as DetectorState;
+          for (const p of pts.slice(cuts[c], cuts[c + 1])) {
+            const r = det.step(state, p);
+            state = r.state;
+            pieces.push(r);
+          }
+        }
+        assert.equal(pieces.length, whole.length);
+        for (let i = 0; i < whole.length; i++) {
+          assert.equal(pieces[i]?.score, whole[i]?.score, `score at ${i} (seed ${seed}, ${opts.kind})`);
+          assert.deepEqual(pieces[i]?.verdict, whole[i]?.verdict);
+        }
+      }
+    }
+  });
+
+  it('keeps its state small and JSON-safe', () => {
+    const r = run({ kind: 'count' }, minuteCounts(15, 10, 14));
+    const json = JSON.stringify(r.at(-1)?.state);
+    assert.ok(json.length < 6000, `${json.length} bytes`);
+    assert.ok(!json.includes('null'), 'no NaN or Infinity in the state');
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * @module The detector: `step(state, point)` judges one point against the seasonal baseline,
+ * accumulates evidence, and decides. Pure: no clock, no I/O; the state is plain JSON. For speed the
+ * state passed in is updated in place and returned; keep a copy (structuredClone) to branch.
+ */
+import { PEAK_BINS, recordExcursion } from './calibration.js';
+import { COUNT_ALTERNATIVES, countEvidence, gaugeEvidence, MIN_DISPERSION, restingCusum } from './evidence.js';
+import { explainCount, explainGauge, explainShift } from './explain.js';
+import { createBaseline, expectAt, learn } from './seasonal-baseline.js';
+import type { DetectorConfig, DetectorState, Point, SeriesKind, StepResult, Tuning, Verdict } from './types.js';
+
+/** The global tuning; see bench/nab.bench.ts for how (and how few) these were chosen. */
+export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
+  thresholdBase: 1,
+  levelHalfLifeHours: 12,
+  seasonRate: 0.15,
+  shiftAfterHours: 3,
+  gaugeShift: 1.5,
+  memoryWeeks: 3,
+});
+
+/** Sensible defaults per kind of series. */
+export const KIND_DEFAULTS: Readonly<Record<SeriesKind, Readonly<Pick<DetectorConfig, 'direction' | 'falseAlarmsPerWeek' | 'label'>>>> =
+  Object.freeze({
+    count: Object.freeze({ direction: 'both', falseAlarmsPerWeek: 0.5, label: 'events' }),
+    gauge: Object.freeze({ direction: 'both', falseAlarmsPerWeek: 1, label: 'value' }),
+  });
+
+/** Settings a caller may give; everything else takes the kind's defaults. */
+export type DetectorOptions = Partial<Omit<DetectorConfig, 'tuning'>> & { kind: SeriesKind; tuning?: Partial<Tuning> };
+
+/** A detector for one kind of series and its settings; states are per series. */
+export interface Detector {
+  readonly config: Readonly<DetectorConfig>;
+  /** The evidence threshold h, in log-likelihood units, for a series whose points are `spacing` seconds apart. */
+  threshold(spacing: number): number;
+  init(): DetectorState;
+  step(state: DetectorState, point: Point): StepResult;
+}
+
+const MIN_POINTS = 30;
+const SPREAD_HALF_LIFE = 86_400;
+/** Observations are clipped to this many standard deviations before they are learned from. */
+const LEARN_CLIP = 3;
+/**
+ * While an incident is open the baseline still learns, at this share of its usual rate and from
+ * clipped values: an outage moves next week's expectation by a percent or two, while a profile that
+ * was simply wrong at some hour still corrects itself over a few days.
+ */
+const INCIDENT_WEIGHT = 0.1;
+/** A drop to below this share of the baseline is an outage, never a new normal. */
+const OUTAGE_RATIO = 0.3;
+/** While an incident is open its score is damped, so one incident raises one alert. */
+const ONGOING_DAMP = 0.2;
+const DAY = 86_400;
+const WEEK = 604_800;
+
+/** Fills in defaults and validates nothing: config is validated where it is loaded. */
+export function detectorConfig(opts: DetectorOptions): DetectorConfig {
+  const d = KIND_DEFAULTS[opts.kind];
+  return {
+    kind: opts.kind,
+    direction: opts.direction ?? d.direction,
+    falseAlarmsPerWeek: opts.falseAlarmsPerWeek ?? d.falseAlarmsPerWeek,
+    label: opts.label ?? d.label,
+    warmupHours: opts.warmupHours ?? 24,
+    tzOffsetMinutes: opts.tzOffsetMinutes ?? 0,
+    holidays: opts.holidays ?? [],
+    tuning: { ...DEFAULT_TUNING, ...opts.tuning },
+  };
+}
+
+/** Creates a detector. */
+export function createDetector(opts: DetectorOptions): Detector {
+  const config = detectorConfig(opts);
+  const { kind, tuning } = config;
+  const isCount = kind === 'count';
+  // Lorden: a CUSUM with threshold h waits at least e^h steps between false alarms, so a week of
+  // steps at the series' spacing needs h >= ln(steps per week / false alarms per week).
+  const hBase = tuning.thresholdBase + Math.log(1 / Math.max(config.falseAlarmsPerWeek, 1e-6));
+  const thresholdFor = (spacing: number) => Math.max(1, hBase + Math.log(Math.max(1, WEEK / Math.max(spacing, 1e-3))));
+  const drops = config.direction !== 'spike';
+  const spikes = config.direction !== 'drop';
+  const tz = config.tzOffsetMinutes * 60;
+  const warmup = config.warmupHours * 3600;
+  const shiftAfter = tuning.shiftAfterHours * 3600;
+  const learnOpts = { levelHalfLife: tuning.levelHalfLifeHours * 3600, seasonRate: tuning.seasonRate };
+  const nCusums = isCount ? COUNT_ALTERNATIVES.length : 2;
+  const memory = tuning.memoryWeeks * 604_800;
+
+  const dispersion = (s: DetectorState) =>
+    s.base.spreadNorm > 0 ? Math.max(MIN_DISPERSION, s.base.spread / s.base.spreadNorm) : MIN_DISPERSION;
+  const gaugeScale = (s: DetectorState) => Math.max(1.2533 * s.base.spread, 1e-3 * Math.abs(s.base.level), 1e-9);
+  const onHoliday = (ts: number) => config.holidays.some(([from, to]) => ts >= from && ts < to);
+  const rest = (s: DetectorState) => {
+    for (const c of s.cusum) {
+      c.s = 0;
+      c.from = 0;
+      c.expected = 0;
+      c.observed = 0;
+      c.n = 0;
+    }
+  };
+
+  /** Learns from a point judged normal: clipped, so one wild point moves nothing much. */
+  const learnPoint = (s: DetectorState, t: number, x: number, dt: number, expected: number, weight: number) => {
+    const b = s.base;
+    // Bias-corrected: early points are averaged, not blended with the zero the spread starts at.
+    const a = Math.max(1 - 2 ** (-dt / SPREAD_HALF_LIFE), 1 / s.n);
+    const settled = s.n > MIN_POINTS;
+    if (isCount) {
+      const mu = expected * dt;
+      // The +1 keeps room to learn upwards from a rate estimated at (nearly) zero.
+      const sd = Math.sqrt(mu + dispersion(s) * mu * mu + 1);
+      const xc = settled ? Math.min(Math.max(x, mu - LEARN_CLIP * sd), mu + LEARN_CLIP * sd) : x;
+      const dev = settled ? Math.min((x - mu) ** 2, (2 * LEARN_CLIP * sd) ** 2) : (x - mu) ** 2;
+      b.spread += a * weight * (dev - mu - b.spread);
+      b.spreadNorm += a * weight * (mu * mu - b.spreadNorm);
+      learn(kind, b, t, xc / dt, dt, s.last - s.first, learnOpts, weight);
+    } else {
+      const sigma = gaugeScale(s);
+      const e = x - expected;
+      const lim = LEARN_CLIP * sigma;
+      const ec = settled ? Math.min(Math.max(e, -lim), lim) : e;
+      b.spread += a * (Math.min(Math.abs(e), settled ? 2 * lim : Number.POSITIVE_INFINITY) - b.spread);
+      learn(kind, b, t, expected + ec, dt, s.last - s.first, learnOpts, weight);
+    }
+  };
+
+  const init = (): DetectorState => ({
+    v: 1,
+    first: 0,
+    last: 0,
+    n: 0,
+    spacing: 0,
+    base: createBaseline(kind, 0),
+    cusum: Array.from({ length: nCusums }, restingCusum),
+    incident: { since: 0, dir: 0, ratio: 1, shiftSince: 0 },
+    peak: 0,
+    peaks: new Array<number>(PEAK_BINS).fill(0),
+    watched: 0,
+    peaksAt: 0,
+    bar: 1,
+  });
+
+  const step = (s: DetectorState, p: Point): StepResult => {
+    const { ts, value: x } = p;
+    if (!Number.isFinite(ts) || !Number.isFinite(x)) return { state: s, score: 0, expected: 0, verdict: { status: 'normal' } };
+    if (s.n === 0) {
+      s.first = ts;
+      s.last = ts;
+      s.n = 1;
+      s.base.level = isCount ? x / (p.dt ?? 1) : x;
+      s.base.day = Math.floor((ts + tz) / DAY);
+      return { state: s, score: 0, expected: x, verdict: { status: 'learning', readyInHours: config.warmupHours } };
+    }
+    const gap = ts - s.last;
+    // The spacing is the series' resolution: learned from gaps, or from explicit intervals that are
+    // not finer-grained ticks (a ticker reporting silence must not change what a step means).
+    const sp = p.dt ?? gap;
+    if (sp > 0 && (s.n === 1 || sp >= s.spacing / 2)) {
+      s.spacing = s.n === 1 ? sp : s.spacing + 0.1 * (Math.min(sp, s.spacing * 2) - s.spacing);
+    }
+    if (gap > 0) s.last = ts;
+    const dt = p.dt ?? (gap > 0 ? Math.min(gap, 2 * s.spacing) : s.spacing);
+    if (!(dt > 0)) return { state: s, score: 0, expected: 0, verdict: { status: 'normal' } };
+    if (isCount && s.n === 1 && p.dt === undefined) s.base.level = x / dt;
+    s.n++;
+    const t = ts + tz - dt / 2;
+    const b = s.base;
+    const expected = expectAt(kind, b, t);
+
+    if (onHoliday(ts)) {
+      rest(s);
+      return { state: s, score: 0, expected: isCount ? expected * dt : expected, verdict: { status: 'holiday' } };
+    }
+
+    let bi: number;
+    let mu = 0;
+    let sigma = 0;
+    if (isCount) {
+      mu = Math.max(expected * dt, 1e-9);
+      bi = countEvidence(s.cusum, x, mu, dispersion(s), ts, dt, drops, spikes);
+    } else {
+      sigma = gaugeScale(s);
+      bi = gaugeEvidence(s.cusum, (x - expected) / sigma, tuning.gaugeShift, ts, dt, expected, x, drops, spikes);
+    }
+    const expectedOut = isCount ? mu : expected;
+    const age = ts - s.first;
+    if (age < warmup || s.n < MIN_POINTS) {
+      rest(s);
+      learnPoint(s, t, x, dt, expected, 1);
+      const readyInHours = Math.max(1, Math.ceil((warmup - age) / 3600));
+      return { state: s, score: 0, expected: expectedOut, verdict: { status: 'learning', readyInHours } };
+    }
+    const h = thresholdFor(s.spacing);
+    const run = bi >= 0 ? s.cusum[bi] : undefined;
+    const raw = run ? run.s / h : 0;
+    if (raw > s.peak) s.peak = raw;
+    if (raw === 0 && s.peak > 0) {
+      if (memory > 0) recordExcursion(s, s.peak, ts, memory, config.falseAlarmsPerWeek);
+      s.peak = 0;
+    }
+    const e = raw / s.bar;
+    const dir = isCount ? ((COUNT_ALTERNATIVES[bi] ?? 1) < 1 ? -1 : 1) : bi === 0 ? -1 : 1;
+    const inc = s.incident;
+    const cap = () => {
+      const top = h * s.bar;
+      for (const c of s.cusum) if (c.s > top) c.s = top;
+    };
+
+    if (run && e >= 1 && (inc.since === 0 || dir !== inc.dir)) {
+      const drop = dir < 0;
+      const explanation = isCount
+        ? explainCount(config.label, run, ts, dispersion(s), drop)
+        : explainGauge(config.label, run, ts, sigma, drop);
+      inc.since = ts;
+      inc.dir = dir;
+      inc.ratio = isCount ? x / mu : x - expected;
+      inc.shiftSince = ts;
+      cap();
+      const verdict: Verdict = { status: 'alert', direction: drop ? 'drop' : 'spike', explanation };
+      return { state: s, score: e / (1 + e), expected: expectedOut, verdict };
+    }
+    if (inc.since === 0) {
+      learnPoint(s, t, x, dt, expected, 1);
+      return { state: s, score: e / (1 + e), expected: expectedOut, verdict: { status: 'normal' } };
+    }
+
+    // An incident is open: follow how far the series has moved, without learning it as normal.
+    const ra = 1 - 2 ** (-dt / Math.max(shiftAfter / 4, 1));
+    inc.ratio += ra * ((isCount ? x / mu : x - expected) - inc.ratio);
+    cap();
+    learnPoint(s, t, x, dt, expected, INCIDENT_WEIGHT);
+    let active = false;
+    for (let i = 0; i < s.cusum.length; i++) {
+      const cdir = isCount ? ((COUNT_ALTERNATIVES[i] ?? 1) < 1 ? -1 : 1) : i === 0 ? -1 : 1;
+      if (cdir === inc.dir && (s.cusum[i]?.s ?? 0) > 0) active = true;
+    }
+    if (!active) {
+      inc.since = 0;
+      return { state: s, score: 0, expected: expectedOut, verdict: { status: 'normal' } };
+    }
+    if (ts - inc.since >= shiftAfter && (!isCount || inc.dir > 0 || inc.ratio >= OUTAGE_RATIO)) {
+      const before = b.level;
+      b.level = isCount ? b.level * inc.ratio : b.level + inc.ratio;
+      const explanation = explainShift(config.label, before, b.level, inc.since, ts, isCount);
+      rest(s);
+      inc.since = 0;
+      return { state: s, score: 0, expected: expectedOut, verdict: { status: 'shift', explanation } };
+    }
+    const score = (Math.min(e, 1) / (1 + Math.min(e, 1))) * ONGOING_DAMP;
+    return { state: s, score, expected: expectedOut, verdict: { status: 'ongoing', direction: inc.dir < 0 ? 'drop' : 'spike' } };
+  };
+
+  return { config, threshold: thresholdFor, init, step };
+}

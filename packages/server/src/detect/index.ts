@@ -1,0 +1,27 @@
+/**
+ * @module The detection room: pure, benchmarked detectors for business KPIs. A detector's `step`
+ * takes a series' state and one point and returns the new state, a score and a verdict.
+ */
+
+export { type BacktestAlert, type BacktestResult, inferKind, runBacktest } from './backtest.js';
+export {
+  createDetector,
+  DEFAULT_TUNING,
+  type Detector,
+  type DetectorOptions,
+  detectorConfig,
+  KIND_DEFAULTS,
+} from './detector.js';
+export { createDetectionEngine, type DetectionEngine, type EngineDeps, type EngineEvent } from './engine.js';
+export type {
+  BaselineState,
+  CusumState,
+  DetectorConfig,
+  DetectorState,
+  Direction,
+  Point,
+  SeriesKind,
+  StepResult,
+  Tuning,
+  Verdict,
+} from './types.js';
