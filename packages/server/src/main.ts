@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLiveHub } from './api/index.js';
 import type { Config } from './config/index.js';
+import { createDetectionEngine, type EngineEvent } from './detect/index.js';
 import { type App, createApp, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
 import { type Clock, createLogger, createMetricsRegistry, type Logger, systemClock } from './kernel/index.js';
 import { createProject, createSeriesRegistry, createWriter, openStore, type Project, type Storage } from './store/index.js';
@@ -83,6 +84,20 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   const writer = createWriter(store, registry, { commitLatency });
   const hub = createLiveHub(registry);
   writer.onCommit((d) => hub.onCommit(d));
+  const detection = createDetectionEngine({
+    series: (id) => registry.get(id),
+    getMeta: (k) => store.getMeta(k),
+    setMeta: (k, v) => store.setMeta(k, v),
+  });
+  await detection.load();
+  writer.onCommit((d) => detection.onCommit(d));
+  // Until the alert room exists, anomalies are logged and kept (the last 1000) for the API.
+  const anomalies: EngineEvent[] = [];
+  detection.onEvent((e) => {
+    anomalies.push(e);
+    if (anomalies.length > 1000) anomalies.shift();
+    log.info('anomaly', { projectId: e.series.projectId, kpi: e.series.kpi, tags: e.series.tags, ts: e.ts, verdict: e.verdict });
+  });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   metrics.registry.gauge('heed_event_loop_lag_seconds', 'Event-loop delay: p99 and max since the last scrape.', () => {
@@ -111,6 +126,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     registry,
     writer,
     hub,
+    anomalies,
     keys: createProjectKeys(store, clock),
     limiter: createRateLimiter(config.ingest.rateLimitPerSecond),
     metrics,
@@ -124,6 +140,11 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   const app = createApp(services);
   let tick: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let saveTimer: NodeJS.Timeout | undefined;
+  const saveDetection = () =>
+    detection.save().catch((err: unknown) => {
+      log.error('saving detector state failed', { err });
+    });
   const prune = async () => {
     const now = clock();
     const r = config.retention;
@@ -147,18 +168,27 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     adminToken,
     created,
     startTimers() {
-      tick = setInterval(() => hub.tick(clock()), 1000);
+      tick = setInterval(() => {
+        const now = clock();
+        hub.tick(now);
+        detection.tick(now);
+      }, 1000);
       pruneTimer = setInterval(prune, 600_000);
+      saveTimer = setInterval(saveDetection, 60_000);
       tick.unref();
       pruneTimer.unref();
+      saveTimer.unref();
       void prune();
     },
     async shutdown() {
       state.shuttingDown = true;
       clearInterval(tick);
       clearInterval(pruneTimer);
+      clearInterval(saveTimer);
       hub.closeAll();
       await writer.flush();
+      detection.tick(clock());
+      await saveDetection();
       loop.disable();
       await store.close();
     },

@@ -97,6 +97,20 @@ export function queryRoutes(s: Services): Array<[string, string, Handler]> {
     ],
     [
       'GET',
+      '/api/v1/projects/:projectId/anomalies',
+      admin(s, async (ctx) => {
+        const p = await projectOf(s, ctx);
+        const kpi = ctx.query.get('kpi');
+        const anomalies = s.anomalies
+          .filter((a) => a.series.projectId === p.id && (!kpi || a.series.kpi === kpi))
+          .slice(-intParam(ctx, 'limit', 100, 1, 1000))
+          .reverse()
+          .map((a) => ({ kpi: a.series.kpi, tags: a.series.tags, ts: a.ts, score: a.score, verdict: a.verdict }));
+        return { status: 200, body: { anomalies } };
+      }),
+    ],
+    [
+      'GET',
       '/api/v1/projects/:projectId/events',
       admin(s, async (ctx) => {
         const p = await projectOf(s, ctx);

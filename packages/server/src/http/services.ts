@@ -1,6 +1,7 @@
 /** @module Everything the HTTP routes need, handed in by the composition root. */
 import type { LiveHub } from '../api/index.js';
 import type { Config } from '../config/index.js';
+import type { EngineEvent } from '../detect/index.js';
 import type { Clock, Counter, Histogram, Logger, MetricsRegistry } from '../kernel/index.js';
 import type { SeriesRegistry, Storage, Writer } from '../store/index.js';
 import type { ProjectKeys } from './auth.js';
@@ -23,6 +24,8 @@ export interface Services {
   registry: SeriesRegistry;
   writer: Writer;
   hub: LiveHub;
+  /** The latest anomalies raised by detection, oldest first. */
+  anomalies: readonly EngineEvent[];
   keys: ProjectKeys;
   limiter: RateLimiter;
   metrics: HttpMetrics;
