@@ -55,7 +55,11 @@ export function parseEvents(text: string): RawItem[] {
     try {
       out.push({ ok: true, value: JSON.parse(s) as unknown });
     } catch (err) {
-      out.push({ ok: false, code: 'event.invalid_json', message: `Line ${line} of the body is not valid JSON: ${(err as Error).message}.` });
+      out.push({
+        ok: false,
+        code: 'event.invalid_json',
+        message: `Line ${line} of the body is not valid JSON: ${(err as Error).message}.`,
+      });
     }
   }
   return out;

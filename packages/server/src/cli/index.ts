@@ -1,0 +1,2 @@
+/** @module The heed command line. */
+export { runCli } from './main.js';
