@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { CONFIG_KEYS, ConfigError, describeConfig, envName, loadConfig } from './index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'heed-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('config', () => {
   it('defaults are valid and the result is frozen', () => {
@@ -14,7 +17,6 @@ describe('config', () => {
   });
 
   it('file < env < flags, and each source is reported', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'heed-config-'));
     const file = join(dir, 'heed.json');
     writeFileSync(file, JSON.stringify({ server: { port: 8000, host: '0.0.0.0' }, ingest: { maxSeriesPerKpi: 50 } }));
     const loaded = loadConfig({ file, env: { HEED_SERVER_PORT: '8001', HEED_ADMIN_TOKEN: 'tok' }, flags: { 'server.port': 8002 } });
@@ -49,7 +51,6 @@ describe('config', () => {
         () => loadConfig(inputs),
         (e: unknown) => e instanceof ConfigError && re.test(e.message),
       );
-    const dir = mkdtempSync(join(tmpdir(), 'heed-config-'));
     const typo = join(dir, 'typo.json');
     writeFileSync(typo, JSON.stringify({ server: { prot: 1 } }));
     assert.throws(() => loadConfig({ file: typo, env: {} }), /unknown setting 'server.prot'/);

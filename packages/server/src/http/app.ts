@@ -55,8 +55,10 @@ export function createApp(s: Services): App {
     const log = s.log;
     let route = 'unmatched';
     const finish = (status: number, code?: string) => {
+      const seconds = (performance.now() - started) / 1000;
       s.metrics.requests.inc(code ? { route, status: String(status), code } : { route, status: String(status) });
-      s.metrics.duration.observe((performance.now() - started) / 1000, { route });
+      s.metrics.duration.observe(seconds, { route });
+      log.debug('request', { reqId: id, method: req.method, route, status, code, ms: Math.round(seconds * 1e4) / 10 });
     };
     const fail = (err: unknown) => {
       let apiErr: ApiError;
