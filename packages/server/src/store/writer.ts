@@ -5,7 +5,6 @@
  */
 import type { NormalizedEvent } from '@heed/protocol';
 import type { Histogram } from '../kernel/index.js';
-import { mergeInto } from './aggregate.js';
 import type { SeriesRegistry } from './series-registry.js';
 import type { BucketDelta, CommitBatch, RawBatch, SeriesRow, Storage } from './types.js';
 
@@ -29,6 +28,30 @@ export interface Writer {
   /** Commits whatever is pending and waits for commits in flight. */
   flush(): Promise<void>;
   pendingEvents(): number;
+}
+
+// Tags serialized once per tag combination; a tag key maps to exactly one set of pairs.
+const tagJson = new Map<string, string>();
+
+/**
+ * One raw event as JSON, byte for byte what JSON.stringify gives for
+ * `{name, ts, value, count?, type?, tags?}`: names are validated to need no escaping and numbers
+ * are finite, so only the tags need JSON.stringify, and they repeat.
+ */
+function rawRecord(ev: NormalizedEvent, sep: string): string {
+  let s = `${sep}{"name":"${ev.name}","ts":${ev.ts},"value":${ev.value}`;
+  if (ev.count !== 1) s += `,"count":${ev.count}`;
+  if (ev.type === 'gauge') s += ',"type":"gauge"';
+  if (ev.tags.length > 0) {
+    let t = tagJson.get(ev.tagKey);
+    if (t === undefined) {
+      if (tagJson.size >= 10_000) tagJson.clear();
+      t = JSON.stringify(Object.fromEntries(ev.tags));
+      tagJson.set(ev.tagKey, t);
+    }
+    s += `,"tags":${t}`;
+  }
+  return `${s}}`;
 }
 
 interface Waiter {
@@ -87,8 +110,9 @@ export function createWriter(store: Storage, registry: SeriesRegistry, opts: { c
   return {
     append(projectId, events, receivedAt) {
       const rejected: AppendResult['rejected'] = [];
-      const kept: Array<Record<string, unknown>> = [];
       let folded = 0;
+      let kept = 0;
+      let json = '';
       let minTs = Number.POSITIVE_INFINITY;
       let maxTs = Number.NEGATIVE_INFINITY;
       for (let i = 0; i < events.length; i++) {
@@ -100,28 +124,36 @@ export function createWriter(store: Storage, registry: SeriesRegistry, opts: { c
         }
         if (r.created) series.push(r.created);
         if (r.folded) folded++;
-        const sec = Math.floor(ev.ts / 1000);
+        const ts = ev.ts;
+        const count = ev.count;
+        const value = ev.value;
+        const sec = Math.floor(ts / 1000);
         let byTs = deltas.get(r.seriesId);
         if (!byTs) deltas.set(r.seriesId, (byTs = new Map()));
-        const per = ev.count > 0 ? ev.value / ev.count : ev.value;
+        const per = count > 0 ? value / count : value;
         const d = byTs.get(sec);
-        const add = { count: ev.count, sum: ev.value, min: per, max: per, last: ev.value, lastTs: ev.ts };
-        if (d) mergeInto(d, add);
-        else byTs.set(sec, { seriesId: r.seriesId, ts: sec, ...add });
-        if (ev.ts < minTs) minTs = ev.ts;
-        if (ev.ts > maxTs) maxTs = ev.ts;
-        const rec: Record<string, unknown> = { name: ev.name, ts: ev.ts, value: ev.value };
-        if (ev.count !== 1) rec.count = ev.count;
-        if (ev.type === 'gauge') rec.type = 'gauge';
-        if (ev.tags.length > 0) rec.tags = Object.fromEntries(ev.tags);
-        kept.push(rec);
+        // The same fold as mergeInto, without an object per event.
+        if (d) {
+          d.count += count;
+          d.sum += value;
+          if (per < d.min) d.min = per;
+          if (per > d.max) d.max = per;
+          if (ts >= d.lastTs) {
+            d.last = value;
+            d.lastTs = ts;
+          }
+        } else byTs.set(sec, { seriesId: r.seriesId, ts: sec, count, sum: value, min: per, max: per, last: value, lastTs: ts });
+        if (ts < minTs) minTs = ts;
+        if (ts > maxTs) maxTs = ts;
+        json += rawRecord(ev, kept === 0 ? '[' : ',');
+        kept++;
       }
-      if (kept.length === 0) return { accepted: 0, folded, rejected, committed: Promise.resolve() };
-      raw.push({ projectId, receivedAt, minTs, maxTs, n: kept.length, events: JSON.stringify(kept) });
-      pending += kept.length;
+      if (kept === 0) return { accepted: 0, folded, rejected, committed: Promise.resolve() };
+      raw.push({ projectId, receivedAt, minTs, maxTs, n: kept, events: `${json}]` });
+      pending += kept;
       const committed = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
       schedule();
-      return { accepted: kept.length, folded, rejected, committed };
+      return { accepted: kept, folded, rejected, committed };
     },
     onCommit(listener) {
       listeners.add(listener);
