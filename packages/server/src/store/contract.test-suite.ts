@@ -174,5 +174,31 @@ export function runStorageContract(name: string, make: () => Promise<Storage>): 
       assert.equal((await s.readBuckets({ seriesIds: [1], resolution: 60, from: 0, to: base * 2, step: 60 })).length, 2);
       await s.close();
     });
+
+    it('keeps documents per kind with their own ids, updates and deletes them', async () => {
+      const s = await make();
+      const a = await s.insertDoc('incident', 1, { title: 'checkout dropped', tags: ['x'] }, 100);
+      const b = await s.insertDoc('incident', 2, { title: 'b' }, 101);
+      const c = await s.insertDoc('channel', 1, { url: 'http://x' }, 102);
+      assert.deepEqual([a.id, b.id, c.id], [1, 2, 1]);
+      assert.deepEqual((await s.getDoc('incident', 1))?.body, { title: 'checkout dropped', tags: ['x'] });
+      assert.deepEqual(
+        (await s.listDocs('incident')).map((d) => d.id),
+        [1, 2],
+      );
+      assert.deepEqual(
+        (await s.listDocs('incident', 2)).map((d) => d.id),
+        [2],
+      );
+      const u = await s.updateDoc('incident', 1, { title: 'resolved' }, 200);
+      assert.deepEqual([u?.body, u?.updatedAt, u?.projectId], [{ title: 'resolved' }, 200, 1]);
+      assert.equal(await s.updateDoc('incident', 9, {}, 1), undefined);
+      assert.equal(await s.deleteDoc('incident', 2), true);
+      assert.equal(await s.deleteDoc('incident', 2), false);
+      assert.equal(await s.getDoc('incident', 2), undefined);
+      // Ids are never handed out twice while the highest one still exists.
+      assert.equal((await s.insertDoc('incident', 1, {}, 300)).id, 2);
+      await s.close();
+    });
   });
 }

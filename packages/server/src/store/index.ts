@@ -10,6 +10,7 @@ export type {
   BucketQuery,
   BucketRow,
   CommitBatch,
+  Doc,
   Project,
   PruneCutoffs,
   RawBatch,

@@ -108,4 +108,20 @@ export interface Storage {
   /** Raw batches of a project that may hold events in [fromMs, toMs), newest first. */
   readRaw(projectId: number, fromMs: number, toMs: number, limit: number): Promise<RawBatch[]>;
   prune(cutoffs: PruneCutoffs): Promise<number>;
+  /** Documents: low-volume configuration and state (incidents, channels, rules, outbox). */
+  insertDoc<T>(kind: string, projectId: number, body: T, now: number): Promise<Doc<T>>;
+  updateDoc<T>(kind: string, id: number, body: T, now: number): Promise<Doc<T> | undefined>;
+  getDoc<T>(kind: string, id: number): Promise<Doc<T> | undefined>;
+  /** Documents of a kind, optionally of one project, by id. */
+  listDocs<T>(kind: string, projectId?: number): Promise<Doc<T>[]>;
+  deleteDoc(kind: string, id: number): Promise<boolean>;
+}
+
+/** A stored document; ids count up per kind from 1. */
+export interface Doc<T> {
+  kind: string;
+  id: number;
+  projectId: number;
+  body: T;
+  updatedAt: number;
 }

@@ -10,6 +10,7 @@ import {
   type SeriesRow,
   type Storage,
 } from '../types.js';
+import { memoryDocs } from './memory-docs.js';
 
 /** Creates an empty in-memory store. */
 export function createMemoryStore(): Storage {
@@ -25,6 +26,7 @@ export function createMemoryStore(): Storage {
 
   return {
     kind: 'memory',
+    ...memoryDocs(),
     async init() {},
     async close() {},
     async ping() {

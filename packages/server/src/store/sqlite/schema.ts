@@ -31,4 +31,12 @@ ${buckets(1)}
 ${buckets(60)}
 ${buckets(3600)}
 `,
+  `
+CREATE TABLE docs (
+  kind TEXT NOT NULL, id INTEGER NOT NULL, project_id INTEGER NOT NULL,
+  body TEXT NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)
+);
+CREATE INDEX docs_project ON docs (kind, project_id);
+`,
 ];

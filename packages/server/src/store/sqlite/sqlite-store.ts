@@ -15,6 +15,7 @@ import {
   type Storage,
 } from '../types.js';
 import { MIGRATIONS } from './schema.js';
+import { sqliteDocs } from './sqlite-docs.js';
 
 /** Options of the SQLite store. `dataDir` of ':memory:' keeps the database in memory (tests). */
 export interface SqliteOptions {
@@ -39,16 +40,6 @@ export function createSqliteStore(opts: SqliteOptions): Storage {
   let stmts: ReturnType<typeof prepare>;
 
   function prepare(d: Database.Database) {
-    const upsert = (res: number) =>
-      d.prepare(
-        `INSERT INTO buckets_${res} (series_id, ts, count, sum, min, max, last, last_ts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(series_id, ts) DO UPDATE SET
-           count = count + excluded.count, sum = sum + excluded.sum,
-           min = MIN(min, excluded.min), max = MAX(max, excluded.max),
-           last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
-           last_ts = MAX(last_ts, excluded.last_ts)`,
-      );
     return {
       getMeta: d.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       setMeta: d.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -58,11 +49,6 @@ export function createSqliteStore(opts: SqliteOptions): Storage {
       projectByKey: d.prepare('SELECT * FROM projects WHERE key = ?'),
       setKey: d.prepare('UPDATE projects SET key = ? WHERE id = ?'),
       loadSeries: d.prepare('SELECT * FROM series ORDER BY id'),
-      insertSeries: d.prepare(
-        'INSERT INTO series (id, project_id, kpi, type, tag_key, tags, other, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertRaw: d.prepare('INSERT INTO raw_batches (project_id, received_at, min_ts, max_ts, n, events) VALUES (?, ?, ?, ?, ?, ?)'),
-      upsert: { 1: upsert(1), 60: upsert(60), 3600: upsert(3600) } as Record<number, Database.Statement>,
       readRaw: d.prepare(
         `SELECT * FROM raw_batches WHERE project_id = ? AND max_ts >= ? AND min_ts < ?
          ORDER BY max_ts DESC LIMIT ?`,
@@ -70,22 +56,11 @@ export function createSqliteStore(opts: SqliteOptions): Storage {
     };
   }
 
-  const commitTx = (batch: CommitBatch) => {
-    for (const s of batch.series) {
-      stmts.insertSeries.run(s.id, s.projectId, s.kpi, s.type, s.tagKey, JSON.stringify(s.tags), s.other ? 1 : 0, s.createdAt);
-    }
-    for (const r of batch.raw) stmts.insertRaw.run(r.projectId, r.receivedAt, r.minTs, r.maxTs, r.n, r.events);
-    for (const res of RESOLUTIONS) {
-      const stmt = stmts.upsert[res] as Database.Statement;
-      for (const b of rollUp(batch.buckets, res)) {
-        stmt.run(b.seriesId, b.ts, b.count, b.sum, b.min, b.max, b.last, b.lastTs);
-      }
-    }
-  };
   let commitMany: (b: CommitBatch) => void;
 
   return {
     kind: 'sqlite',
+    ...sqliteDocs(() => db),
     async init() {
       const file = opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'heed.db');
       if (file !== ':memory:') mkdirSync(opts.dataDir, { recursive: true });
@@ -101,7 +76,7 @@ export function createSqliteStore(opts: SqliteOptions): Storage {
         })();
       }
       stmts = prepare(db);
-      commitMany = db.transaction(commitTx);
+      commitMany = createCommit(db);
     },
     async close() {
       if (db?.open) {
@@ -210,4 +185,35 @@ export function createSqliteStore(opts: SqliteOptions): Storage {
       return n;
     },
   };
+}
+
+/** The group-commit transaction on one connection: new series, raw batches, bucket upserts. */
+function createCommit(d: Database.Database): (batch: CommitBatch) => void {
+  const upsert = (res: number) =>
+    d.prepare(
+      `INSERT INTO buckets_${res} (series_id, ts, count, sum, min, max, last, last_ts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(series_id, ts) DO UPDATE SET
+         count = count + excluded.count, sum = sum + excluded.sum,
+         min = MIN(min, excluded.min), max = MAX(max, excluded.max),
+         last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END,
+         last_ts = MAX(last_ts, excluded.last_ts)`,
+    );
+  const insertSeries = d.prepare(
+    'INSERT INTO series (id, project_id, kpi, type, tag_key, tags, other, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertRaw = d.prepare('INSERT INTO raw_batches (project_id, received_at, min_ts, max_ts, n, events) VALUES (?, ?, ?, ?, ?, ?)');
+  const upserts: Record<number, Database.Statement> = { 1: upsert(1), 60: upsert(60), 3600: upsert(3600) };
+  return d.transaction((batch: CommitBatch) => {
+    for (const s of batch.series) {
+      insertSeries.run(s.id, s.projectId, s.kpi, s.type, s.tagKey, JSON.stringify(s.tags), s.other ? 1 : 0, s.createdAt);
+    }
+    for (const r of batch.raw) insertRaw.run(r.projectId, r.receivedAt, r.minTs, r.maxTs, r.n, r.events);
+    for (const res of RESOLUTIONS) {
+      const stmt = upserts[res] as Database.Statement;
+      for (const b of rollUp(batch.buckets, res)) {
+        stmt.run(b.seriesId, b.ts, b.count, b.sum, b.min, b.max, b.last, b.lastTs);
+      }
+    }
+  });
 }
