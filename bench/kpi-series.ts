@@ -99,7 +99,9 @@ export function generate(opts: { perMinute: number; kind: IncidentKind; seed: nu
   const dur =
     opts.kind === 'slow-decline' ? 720 : opts.kind === 'level-shift' ? n - start : opts.kind === 'spike' ? 30 : 60 + Math.floor(u() * 120);
   const end = Math.min(n, start + dur);
-  const holidayDay = Math.floor(evalStart / DAY_MIN) + 3 + ((opts.seed >>> 3) % 7 === day % 7 ? 1 : 0);
+  // The holiday is a decoy of its own: never the incident's day, where it would hide the incident.
+  const firstHoliday = Math.floor(evalStart / DAY_MIN) + 3;
+  const holidayDay = firstHoliday === day ? firstHoliday + 1 : firstHoliday;
   const holiday: [number, number] = [t0 + holidayDay * 86_400, t0 + (holidayDay + 1) * 86_400];
   const segment = opts.kind === 'segment-drop';
   let ar = 0;

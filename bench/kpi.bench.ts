@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDetector, type DetectorState } from '../packages/server/src/detect/index.js';
+import { createDetector, type DetectorState, type Tuning } from '../packages/server/src/detect/index.js';
 import { generate, INCIDENT_KINDS, type IncidentKind, poisson, rng } from './kpi-series.js';
 import { REPO_ROOT } from './nab-lib.js';
 
@@ -13,6 +13,8 @@ const WEEKS = 5;
 const LEARN_WEEKS = 2;
 const PEAK_RATES = [0.2, 0.6, 2, 6, 20, 60, 200, 600, 2000];
 const SEEDS = [1, 2];
+/** By hand only: `--tuning={"thresholdBase":2}` overrides global tuning for a sweep. */
+const TUNING = JSON.parse(process.argv.find((a) => a.startsWith('--tuning='))?.slice(9) ?? '{}') as Partial<Tuning>;
 
 interface Outcome {
   kind: IncidentKind;
@@ -37,7 +39,7 @@ for (const peak of PEAK_RATES) {
         weeks: WEEKS,
         learnWeeks: LEARN_WEEKS,
       });
-      const det = createDetector({ kind: 'count', holidays: [s.holiday] });
+      const det = createDetector({ kind: 'count', holidays: [s.holiday], tuning: TUNING });
       let st: DetectorState = det.init();
       const n = s.counts.length;
       const alerts: number[] = [];
@@ -114,7 +116,7 @@ for (const r of [0.1, 1, 20, 200]) {
   let hEff = 0;
   for (const seed of [1, 2, 3, 4, 5]) {
     const u = rng(seed * 7 + r);
-    const det = createDetector({ kind: 'count', warmupHours: 2 });
+    const det = createDetector({ kind: 'count', warmupHours: 2, tuning: TUNING });
     let st = det.init();
     // Warm up on two hours of per-second counts.
     const T0 = 1_704_067_200;

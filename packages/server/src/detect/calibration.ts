@@ -27,7 +27,8 @@ function lowerEdge(k: number): number {
 export function recordExcursion(s: DetectorState, peak: number, ts: number, halfLife: number, falseAlarmsPerWeek: number): void {
   const since = Math.max(0, ts - s.peaksAt);
   const d = 2 ** (-since / halfLife);
-  for (let i = 0; i < PEAK_BINS; i++) s.peaks[i] = (s.peaks[i] as number) * d;
+  // Stored to four significant digits: the record is a rough tally, and small in the saved state.
+  for (let i = 0; i < PEAK_BINS; i++) s.peaks[i] = Number(((s.peaks[i] as number) * d).toPrecision(4));
   s.watched = s.watched * d + (halfLife / Math.LN2) * (1 - d);
   s.peaksAt = ts;
   const k = binOf(peak);

@@ -163,7 +163,7 @@ describe('detector', () => {
   it('keeps its state small and JSON-safe', () => {
     const r = run({ kind: 'count' }, minuteCounts(15, 10, 14));
     const json = JSON.stringify(r.at(-1)?.state);
-    assert.ok(json.length < 6000, `${json.length} bytes`);
+    assert.ok(json.length < 2048, `${json.length} bytes`);
     assert.ok(!json.includes('null'), 'no NaN or Infinity in the state');
   });
 });

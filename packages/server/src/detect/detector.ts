@@ -12,7 +12,7 @@ import type { DetectorConfig, DetectorState, Point, SeriesKind, StepResult, Tuni
 /** The global tuning; see bench/nab.bench.ts for how (and how few) these were chosen. */
 export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
   thresholdBase: 1,
-  levelHalfLifeHours: 12,
+  levelHalfLifeHours: 72,
   seasonRate: 0.15,
   shiftAfterHours: 3,
   gaugeShift: 1.5,
@@ -20,11 +20,13 @@ export const DEFAULT_TUNING: Readonly<Tuning> = Object.freeze({
 });
 
 /** Sensible defaults per kind of series. */
-export const KIND_DEFAULTS: Readonly<Record<SeriesKind, Readonly<Pick<DetectorConfig, 'direction' | 'falseAlarmsPerWeek' | 'label'>>>> =
-  Object.freeze({
-    count: Object.freeze({ direction: 'both', falseAlarmsPerWeek: 0.5, label: 'events' }),
-    gauge: Object.freeze({ direction: 'both', falseAlarmsPerWeek: 1, label: 'value' }),
-  });
+export const KIND_DEFAULTS: Readonly<
+  Record<SeriesKind, Readonly<Pick<DetectorConfig, 'direction' | 'falseAlarmsPerWeek' | 'label' | 'warmupHours'>>>
+> = Object.freeze({
+  // Two days: the first day's pass is learned against a level that is itself still being learned.
+  count: Object.freeze({ direction: 'both', falseAlarmsPerWeek: 0.5, label: 'events', warmupHours: 48 }),
+  gauge: Object.freeze({ direction: 'both', falseAlarmsPerWeek: 1, label: 'value', warmupHours: 24 }),
+});
 
 /** Settings a caller may give; everything else takes the kind's defaults. */
 export type DetectorOptions = Partial<Omit<DetectorConfig, 'tuning'>> & { kind: SeriesKind; tuning?: Partial<Tuning> };
@@ -50,8 +52,15 @@ const LEARN_CLIP = 3;
 const INCIDENT_WEIGHT = 0.1;
 /** A drop to below this share of the baseline is an outage, never a new normal. */
 const OUTAGE_RATIO = 0.3;
+/** A lasting change smaller than this (in ln of the ratio) closes the incident instead of re-baselining. */
+const MIN_SHIFT = 0.15;
 /** While an incident is open its score is damped, so one incident raises one alert. */
 const ONGOING_DAMP = 0.2;
+/**
+ * A count re-baselines only once its hour-of-week residual has seen a whole week: before that, a
+ * first weekend is a rhythm still being learned, not a new level.
+ */
+const COUNT_SHIFT_AGE = 9 * 86_400;
 const DAY = 86_400;
 const WEEK = 604_800;
 
@@ -63,7 +72,7 @@ export function detectorConfig(opts: DetectorOptions): DetectorConfig {
     direction: opts.direction ?? d.direction,
     falseAlarmsPerWeek: opts.falseAlarmsPerWeek ?? d.falseAlarmsPerWeek,
     label: opts.label ?? d.label,
-    warmupHours: opts.warmupHours ?? 24,
+    warmupHours: opts.warmupHours ?? d.warmupHours,
     tzOffsetMinutes: opts.tzOffsetMinutes ?? 0,
     holidays: opts.holidays ?? [],
     tuning: { ...DEFAULT_TUNING, ...opts.tuning },
@@ -116,7 +125,7 @@ export function createDetector(opts: DetectorOptions): Detector {
       const dev = settled ? Math.min((x - mu) ** 2, (2 * LEARN_CLIP * sd) ** 2) : (x - mu) ** 2;
       b.spread += a * weight * (dev - mu - b.spread);
       b.spreadNorm += a * weight * (mu * mu - b.spreadNorm);
-      learn(kind, b, t, xc / dt, dt, s.last - s.first, learnOpts, weight);
+      learn(kind, b, t, xc / dt, dt, s.last - s.first, learnOpts, weight, x / dt);
     } else {
       const sigma = gaugeScale(s);
       const e = x - expected;
@@ -168,7 +177,7 @@ export function createDetector(opts: DetectorOptions): Detector {
     s.n++;
     const t = ts + tz - dt / 2;
     const b = s.base;
-    const expected = expectAt(kind, b, t);
+    const expected = expectAt(kind, b, t, s.last - s.first, tuning.seasonRate);
 
     if (onHoliday(ts)) {
       rest(s);
@@ -241,7 +250,14 @@ export function createDetector(opts: DetectorOptions): Detector {
       inc.since = 0;
       return { state: s, score: 0, expected: expectedOut, verdict: { status: 'normal' } };
     }
-    if (ts - inc.since >= shiftAfter && (!isCount || inc.dir > 0 || inc.ratio >= OUTAGE_RATIO)) {
+    const canShift = !isCount || age >= COUNT_SHIFT_AGE;
+    if (canShift && ts - inc.since >= shiftAfter && (!isCount || inc.dir > 0 || inc.ratio >= OUTAGE_RATIO)) {
+      if (isCount && Math.abs(Math.log(Math.max(inc.ratio, 1e-9))) < MIN_SHIFT) {
+        // The series came back to within a few percent of its baseline: a passing excursion, not a new level.
+        rest(s);
+        inc.since = 0;
+        return { state: s, score: 0, expected: expectedOut, verdict: { status: 'normal' } };
+      }
       const before = b.level;
       b.level = isCount ? b.level * inc.ratio : b.level + inc.ratio;
       const explanation = explainShift(config.label, before, b.level, inc.since, ts, isCount);

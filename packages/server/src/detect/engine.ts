@@ -8,7 +8,7 @@ import type { BucketDelta, SeriesRow } from '../store/index.js';
 import { createDetector, type Detector, type DetectorOptions } from './detector.js';
 import type { DetectorState, Verdict } from './types.js';
 
-/** An alert, shift or recovery raised by the engine. */
+/** An alert, shift or recovery (verdict `normal` after an alert) raised by the engine. */
 export interface EngineEvent {
   seriesId: number;
   series: SeriesRow;
@@ -51,6 +51,8 @@ interface Tracked {
   cursor: number;
   /** Open seconds: count (counts) or last reading (gauges). */
   open: Map<number, number>;
+  /** True from an alert until the series is normal again (then a recovery is raised). */
+  alerting: boolean;
 }
 
 /** Creates the engine. */
@@ -59,7 +61,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
   const tracked = new Map<number, Tracked>();
   const detectors = new Map<string, Detector>();
   const listeners = new Set<(e: EngineEvent) => void>();
-  let saved: Record<string, { cursor: number; state: DetectorState }> = {};
+  let saved: Record<string, { cursor: number; state: DetectorState; alerting?: boolean }> = {};
 
   const detectorFor = (row: SeriesRow): Detector => {
     const opts = { ...deps.optionsFor?.(row), kind: row.type };
@@ -76,7 +78,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     if (!row) return undefined;
     const det = detectorFor(row);
     const old = saved[id];
-    t = { det, state: old?.state ?? det.init(), cursor: old?.cursor ?? 0, open: new Map() };
+    t = { det, state: old?.state ?? det.init(), cursor: old?.cursor ?? 0, open: new Map(), alerting: old?.alerting ?? false };
     tracked.set(id, t);
     return t;
   };
@@ -104,9 +106,19 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           const r = t.det.step(t.state, { ts, value, dt });
           t.state = r.state;
           const st = r.verdict.status;
-          if (st === 'alert' || st === 'shift') {
+          const recovered = t.alerting && (st === 'normal' || st === 'shift');
+          if (st === 'alert') t.alerting = true;
+          else if (recovered) t.alerting = false;
+          if (st === 'alert' || st === 'shift' || recovered) {
             const row = deps.series(id);
-            if (row) raised.push({ seriesId: id, series: row, ts, score: r.score, verdict: r.verdict });
+            if (row)
+              raised.push({
+                seriesId: id,
+                series: row,
+                ts,
+                score: r.score,
+                verdict: recovered && st !== 'shift' ? { status: 'normal' } : r.verdict,
+              });
           }
         };
         for (const sec of secs) {
@@ -135,7 +147,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     },
     async save() {
       const all: typeof saved = { ...saved };
-      for (const [id, t] of tracked) all[id] = { cursor: t.cursor, state: t.state };
+      for (const [id, t] of tracked) all[id] = { cursor: t.cursor, state: t.state, alerting: t.alerting };
       saved = all;
       await deps.setMeta(META_KEY, JSON.stringify(all));
     },

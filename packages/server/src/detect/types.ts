@@ -86,6 +86,8 @@ export interface BaselineState {
   spreadNorm: number;
   /** Day index of the last renormalisation of the profiles. */
   day: number;
+  /** The passes in progress: [bin, sum of weight*dt*target, sum of weight*dt, sum of dt] for daily, then weekly. */
+  acc: number[];
 }
 
 /** Everything a detector remembers about one series; survives a JSON round trip. */
