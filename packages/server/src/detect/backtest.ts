@@ -13,6 +13,7 @@ export interface BacktestAlert {
 /** What a backtest says about each point. */
 export interface BacktestResult {
   kind: SeriesKind;
+  /** The anomaly score of each point (StepResult.surprise). */
   scores: Float64Array;
   /** 1 exactly where live Heed would alert. */
   alerts: Uint8Array;
@@ -38,7 +39,7 @@ export function runBacktest(points: readonly Point[], opts: Omit<DetectorOptions
   points.forEach((p, i) => {
     const r = det.step(state, p);
     state = r.state;
-    scores[i] = r.score;
+    scores[i] = r.surprise;
     if (r.verdict.status === 'alert') {
       alerts[i] = 1;
       raised.push({ index: i, ts: p.ts, direction: r.verdict.direction, explanation: r.verdict.explanation });

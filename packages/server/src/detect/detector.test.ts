@@ -154,6 +154,7 @@ describe('detector', () => {
         assert.equal(pieces.length, whole.length);
         for (let i = 0; i < whole.length; i++) {
           assert.equal(pieces[i]?.score, whole[i]?.score, `score at ${i} (seed ${seed}, ${opts.kind})`);
+          assert.equal(pieces[i]?.surprise, whole[i]?.surprise, `anomaly score at ${i} (seed ${seed}, ${opts.kind})`);
           assert.deepEqual(pieces[i]?.verdict, whole[i]?.verdict);
         }
       }

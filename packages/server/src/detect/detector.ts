@@ -7,6 +7,7 @@ import { PEAK_BINS, recordExcursion } from './calibration.js';
 import { COUNT_ALTERNATIVES, countEvidence, gaugeEvidence, MIN_DISPERSION, restingCusum } from './evidence.js';
 import { explainCount, explainGauge, explainShift } from './explain.js';
 import { createBaseline, expectAt, learn } from './seasonal-baseline.js';
+import { restingSurprise, surprise } from './surprise.js';
 import type { DetectorConfig, DetectorState, Point, SeriesKind, StepResult, Tuning, Verdict } from './types.js';
 
 /** The global tuning; see bench/nab.bench.ts for how (and how few) these were chosen. */
@@ -150,18 +151,20 @@ export function createDetector(opts: DetectorOptions): Detector {
     watched: 0,
     peaksAt: 0,
     bar: 1,
+    sur: restingSurprise(),
   });
 
-  const step = (s: DetectorState, p: Point): StepResult => {
+  /** Judges a point: the baseline, the evidence and the verdict (everything but the anomaly score). */
+  const judge = (s: DetectorState, p: Point): StepResult => {
     const { ts, value: x } = p;
-    if (!Number.isFinite(ts) || !Number.isFinite(x)) return { state: s, score: 0, expected: 0, verdict: { status: 'normal' } };
+    if (!Number.isFinite(ts) || !Number.isFinite(x)) return { state: s, score: 0, surprise: 0, expected: 0, verdict: { status: 'normal' } };
     if (s.n === 0) {
       s.first = ts;
       s.last = ts;
       s.n = 1;
       s.base.level = isCount ? x / (p.dt ?? 1) : x;
       s.base.day = Math.floor((ts + tz) / DAY);
-      return { state: s, score: 0, expected: x, verdict: { status: 'learning', readyInHours: config.warmupHours } };
+      return { state: s, score: 0, surprise: 0, expected: x, verdict: { status: 'learning', readyInHours: config.warmupHours } };
     }
     const gap = ts - s.last;
     // The spacing is the series' resolution: learned from gaps, or from explicit intervals that are
@@ -172,7 +175,7 @@ export function createDetector(opts: DetectorOptions): Detector {
     }
     if (gap > 0) s.last = ts;
     const dt = p.dt ?? (gap > 0 ? Math.min(gap, 2 * s.spacing) : s.spacing);
-    if (!(dt > 0)) return { state: s, score: 0, expected: 0, verdict: { status: 'normal' } };
+    if (!(dt > 0)) return { state: s, score: 0, surprise: 0, expected: 0, verdict: { status: 'normal' } };
     if (isCount && s.n === 1 && p.dt === undefined) s.base.level = x / dt;
     s.n++;
     const t = ts + tz - dt / 2;
@@ -181,7 +184,7 @@ export function createDetector(opts: DetectorOptions): Detector {
 
     if (onHoliday(ts)) {
       rest(s);
-      return { state: s, score: 0, expected: isCount ? expected * dt : expected, verdict: { status: 'holiday' } };
+      return { state: s, score: 0, surprise: 0, expected: isCount ? expected * dt : expected, verdict: { status: 'holiday' } };
     }
 
     let bi: number;
@@ -200,7 +203,7 @@ export function createDetector(opts: DetectorOptions): Detector {
       rest(s);
       learnPoint(s, t, x, dt, expected, 1);
       const readyInHours = Math.max(1, Math.ceil((warmup - age) / 3600));
-      return { state: s, score: 0, expected: expectedOut, verdict: { status: 'learning', readyInHours } };
+      return { state: s, score: 0, surprise: 0, expected: expectedOut, verdict: { status: 'learning', readyInHours } };
     }
     const h = thresholdFor(s.spacing);
     const run = bi >= 0 ? s.cusum[bi] : undefined;
@@ -229,11 +232,11 @@ export function createDetector(opts: DetectorOptions): Detector {
       inc.shiftSince = ts;
       cap();
       const verdict: Verdict = { status: 'alert', direction: drop ? 'drop' : 'spike', explanation };
-      return { state: s, score: e / (1 + e), expected: expectedOut, verdict };
+      return { state: s, score: e / (1 + e), surprise: 0, expected: expectedOut, verdict };
     }
     if (inc.since === 0) {
       learnPoint(s, t, x, dt, expected, 1);
-      return { state: s, score: e / (1 + e), expected: expectedOut, verdict: { status: 'normal' } };
+      return { state: s, score: e / (1 + e), surprise: 0, expected: expectedOut, verdict: { status: 'normal' } };
     }
 
     // An incident is open: follow how far the series has moved, without learning it as normal.
@@ -248,7 +251,7 @@ export function createDetector(opts: DetectorOptions): Detector {
     }
     if (!active) {
       inc.since = 0;
-      return { state: s, score: 0, expected: expectedOut, verdict: { status: 'normal' } };
+      return { state: s, score: 0, surprise: 0, expected: expectedOut, verdict: { status: 'normal' } };
     }
     const canShift = !isCount || age >= COUNT_SHIFT_AGE;
     if (canShift && ts - inc.since >= shiftAfter && (!isCount || inc.dir > 0 || inc.ratio >= OUTAGE_RATIO)) {
@@ -256,17 +259,37 @@ export function createDetector(opts: DetectorOptions): Detector {
         // The series came back to within a few percent of its baseline: a passing excursion, not a new level.
         rest(s);
         inc.since = 0;
-        return { state: s, score: 0, expected: expectedOut, verdict: { status: 'normal' } };
+        return { state: s, score: 0, surprise: 0, expected: expectedOut, verdict: { status: 'normal' } };
       }
       const before = b.level;
       b.level = isCount ? b.level * inc.ratio : b.level + inc.ratio;
       const explanation = explainShift(config.label, before, b.level, inc.since, ts, isCount);
       rest(s);
       inc.since = 0;
-      return { state: s, score: 0, expected: expectedOut, verdict: { status: 'shift', explanation } };
+      return { state: s, score: 0, surprise: 0, expected: expectedOut, verdict: { status: 'shift', explanation } };
     }
     const score = (Math.min(e, 1) / (1 + Math.min(e, 1))) * ONGOING_DAMP;
-    return { state: s, score, expected: expectedOut, verdict: { status: 'ongoing', direction: inc.dir < 0 ? 'drop' : 'spike' } };
+    return {
+      state: s,
+      score,
+      surprise: 0,
+      expected: expectedOut,
+      verdict: { status: 'ongoing', direction: inc.dir < 0 ? 'drop' : 'spike' },
+    };
+  };
+
+  const step = (s: DetectorState, p: Point): StepResult => {
+    // The scale is the one the point is judged with, before the point is learned from.
+    const scale = isCount ? dispersion(s) : gaugeScale(s);
+    const n = s.n;
+    const r = judge(s, p);
+    if (s.n === n || r.verdict.status === 'holiday') return r;
+    // A state saved before the anomaly score existed starts one.
+    if (!Array.isArray(s.sur)) s.sur = restingSurprise();
+    const mu = r.expected;
+    const residual = isCount ? (p.value - mu) / Math.sqrt(mu + scale * mu * mu + 1) : (p.value - mu) / scale;
+    r.surprise = surprise(s.sur, residual, p.value);
+    return r;
   };
 
   return { config, threshold: thresholdFor, init, step };

@@ -24,15 +24,23 @@ export interface EngineDeps {
   setMeta(key: string, value: string): Promise<void>;
   /** Per-series settings (direction, sensitivity, label); defaults per kind when omitted. */
   optionsFor?: (row: SeriesRow) => Omit<DetectorOptions, 'kind'>;
-  /** Seconds a bucket stays open for late events before it is judged. */
-  graceSeconds?: number;
+  /**
+   * How long (ms) the present stays open for events in flight before silence is judged. Clients
+   * that batch must flush more often than this, or their pauses read as drops. Default 1000.
+   */
+  graceMs?: number;
 }
+
+/** Data older than this when it arrives is history (a backfill), judged per minute. */
+export const HISTORY_AGE_SECONDS = 600;
+/** While history keeps arriving (and this long after), silence up to now is not judged. */
+const BACKFILL_QUIET_MS = 5000;
 
 /** The live engine. */
 export interface DetectionEngine {
-  /** Feed to writer.onCommit. */
-  onCommit(deltas: readonly BucketDelta[]): void;
-  /** Judges every second that closed before now - grace (epoch ms). Returns what it raised. */
+  /** Feed to writer.onCommit; `nowMs` (arrival) tells live data from history. */
+  onCommit(deltas: readonly BucketDelta[], nowMs?: number): void;
+  /** Judges everything up to now - grace (epoch ms), in sub-second steps for silence. Returns what it raised. */
   tick(nowMs: number): EngineEvent[];
   onEvent(listener: (e: EngineEvent) => void): () => void;
   /** Restores saved states. */
@@ -47,17 +55,21 @@ const META_KEY = 'detect.states.v1';
 interface Tracked {
   det: Detector;
   state: DetectorState;
-  /** Epoch second up to which the series has been judged (exclusive). */
+  /** Epoch second (fractional) up to which the series has been judged (exclusive). */
   cursor: number;
   /** Open seconds: count (counts) or last reading (gauges). */
   open: Map<number, number>;
+  /** History (backfilled) minutes: count or last reading, by epoch minute. */
+  history: Map<number, number>;
+  /** Wall time (ms) until which a backfill is taken to be in progress. */
+  backfillUntil: number;
   /** True from an alert until the series is normal again (then a recovery is raised). */
   alerting: boolean;
 }
 
 /** Creates the engine. */
 export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
-  const grace = deps.graceSeconds ?? 2;
+  const graceMs = deps.graceMs ?? 1000;
   const tracked = new Map<number, Tracked>();
   const detectors = new Map<string, Detector>();
   const listeners = new Set<(e: EngineEvent) => void>();
@@ -78,31 +90,44 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     if (!row) return undefined;
     const det = detectorFor(row);
     const old = saved[id];
-    t = { det, state: old?.state ?? det.init(), cursor: old?.cursor ?? 0, open: new Map(), alerting: old?.alerting ?? false };
+    t = {
+      det,
+      state: old?.state ?? det.init(),
+      cursor: old?.cursor ?? 0,
+      open: new Map(),
+      history: new Map(),
+      backfillUntil: 0,
+      alerting: old?.alerting ?? false,
+    };
     tracked.set(id, t);
     return t;
   };
 
   return {
-    onCommit(deltas) {
+    onCommit(deltas, nowMs) {
       for (const d of deltas) {
         const t = track(d.seriesId);
         if (!t) continue;
         const isCount = t.det.config.kind === 'count';
-        // A late bucket (its second already judged) counts towards the next open second.
-        const sec = t.cursor > 0 && d.ts < t.cursor ? t.cursor : d.ts;
+        if (nowMs !== undefined && d.ts < nowMs / 1000 - HISTORY_AGE_SECONDS) {
+          const m = Math.floor(d.ts / 60);
+          t.history.set(m, isCount ? (t.history.get(m) ?? 0) + d.count : d.last);
+          t.backfillUntil = nowMs + BACKFILL_QUIET_MS;
+          continue;
+        }
+        // A late bucket (its second already judged) counts towards the second being judged now.
+        const sec = t.cursor > 0 && d.ts + 1 <= t.cursor ? Math.floor(t.cursor) : d.ts;
         if (isCount) t.open.set(sec, (t.open.get(sec) ?? 0) + d.count);
         else t.open.set(sec, d.last);
       }
     },
     tick(nowMs) {
-      const until = Math.floor(nowMs / 1000) - grace;
+      const until = (nowMs - graceMs) / 1000;
       const raised: EngineEvent[] = [];
       for (const [id, t] of tracked) {
         const isCount = t.det.config.kind === 'count';
-        const secs = [...t.open.keys()].filter((s) => s < until).sort((a, b) => a - b);
-        if (t.cursor === 0 && secs.length > 0) t.cursor = secs[0] as number;
         const emit = (ts: number, value: number, dt: number) => {
+          if (!(dt > 0)) return;
           const r = t.det.step(t.state, { ts, value, dt });
           t.state = r.state;
           const st = r.verdict.status;
@@ -111,26 +136,38 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           else if (recovered) t.alerting = false;
           if (st === 'alert' || st === 'shift' || recovered) {
             const row = deps.series(id);
-            if (row)
-              raised.push({
-                seriesId: id,
-                series: row,
-                ts,
-                score: r.score,
-                verdict: recovered && st !== 'shift' ? { status: 'normal' } : r.verdict,
-              });
+            if (row) raised.push({ seriesId: id, series: row, ts, score: r.score, verdict: recovered && st !== 'shift' ? { status: 'normal' } : r.verdict });
           }
         };
+        // History first, a minute a point; minutes already behind the cursor cannot be judged again.
+        for (const m of [...t.history.keys()].sort((a, b) => a - b)) {
+          const start = m * 60;
+          if (t.cursor === 0) t.cursor = start;
+          if (start >= t.cursor) {
+            if (isCount && start > t.cursor) emit(start, 0, start - t.cursor);
+            emit(start + 60, t.history.get(m) as number, 60);
+            t.cursor = start + 60;
+          }
+          t.history.delete(m);
+        }
+        const secs = [...t.open.keys()].filter((sec) => sec + 1 <= until).sort((a, b) => a - b);
+        if (t.cursor === 0 && secs.length > 0) t.cursor = secs[0] as number;
         for (const sec of secs) {
           if (isCount && sec > t.cursor) emit(sec, 0, sec - t.cursor);
-          emit(sec + 1, t.open.get(sec) as number, 1);
+          const from = Math.max(sec, t.cursor);
+          emit(sec + 1, t.open.get(sec) as number, sec + 1 - from);
           t.open.delete(sec);
-          t.cursor = sec + 1;
+          t.cursor = Math.max(t.cursor, sec + 1);
         }
-        // Silence is evidence for counts: report the seconds with no events at all.
-        if (isCount && t.cursor > 0 && until > t.cursor) {
-          emit(until, 0, until - t.cursor);
-          t.cursor = until;
+        // Silence is evidence for counts: judge the time with no events, up to the first second
+        // that has data still open, in steps of a quarter second or more.
+        if (isCount && t.cursor > 0 && nowMs >= t.backfillUntil) {
+          const firstOpen = Math.min(...t.open.keys());
+          const limit = Math.min(until, firstOpen);
+          if (limit - t.cursor >= 0.25) {
+            emit(limit, 0, limit - t.cursor);
+            t.cursor = limit;
+          }
         }
       }
       for (const e of raised) for (const l of listeners) l(e);

@@ -112,6 +112,8 @@ export interface DetectorState {
   peaksAt: number;
   /** The alert bar, in thresholds (at least 1). */
   bar: number;
+  /** The anomaly score's statistics (see surprise.ts). */
+  sur: number[];
 }
 
 /** What the detector says about the latest point. */
@@ -128,6 +130,12 @@ export interface StepResult {
   state: DetectorState;
   /** In [0, 1): 0.5 and above is alert-strength evidence; the scale is shared by every series. */
   score: number;
+  /**
+   * The anomaly score in [0, 1): L / (L + 5) with L = -log10 of the tail probability of the recent
+   * points' surprise, repeats suppressed (see surprise.ts). A ranking of how anomalous points are,
+   * on one scale for every series; whether to alert stays the verdict's call.
+   */
+  surprise: number;
   /** The value the baseline expected for this point (per point, not per second). */
   expected: number;
   verdict: Verdict;
