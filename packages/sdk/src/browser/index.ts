@@ -1,0 +1,25 @@
+/** @module @heed/sdk/browser: the SDK for web pages (errors, business events, beacons on page exit); at most 6 KB gzipped. */
+export {
+  addBreadcrumb,
+  type Breadcrumb,
+  type CaptureContext,
+  type Client,
+  captureException,
+  captureMessage,
+  close,
+  flush,
+  gauge,
+  getClient,
+  type KpiEvent,
+  type Level,
+  type Options,
+  setContext,
+  setTag,
+  setTags,
+  setUser,
+  type Tags,
+  type TrackOptions,
+  track,
+  type User,
+} from '../core/index.js';
+export { init } from './init.js';
