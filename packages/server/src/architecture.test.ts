@@ -17,11 +17,14 @@ const ALLOWED: Record<string, string[]> = {
   normalize: ['kernel', 'ingest'],
   store: ['kernel'],
   detect: ['kernel', 'store'],
+  issues: ['kernel', 'ingest', 'normalize', 'store'],
+  alert: ['kernel', 'store', 'detect', 'issues'],
+  notify: ['kernel', 'store', 'alert'],
   api: ['kernel', 'store'],
-  http: ['kernel', 'config', 'ingest', 'normalize', 'store', 'detect', 'api'],
-  cli: ['kernel', 'config', 'store', 'detect', 'http', 'main'],
+  http: ['kernel', 'config', 'ingest', 'normalize', 'store', 'detect', 'issues', 'alert', 'notify', 'api'],
+  cli: ['kernel', 'config', 'store', 'detect', 'alert', 'http', 'main'],
   'test-support': ['kernel', 'config', 'store', 'main'],
-  main: ['kernel', 'config', 'store', 'detect', 'api', 'http'],
+  main: ['kernel', 'config', 'store', 'detect', 'issues', 'alert', 'notify', 'api', 'http'],
 };
 
 function files(dir: string): string[] {

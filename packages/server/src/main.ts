@@ -3,11 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createAlertEngine, createRuleEvaluator, signalFromAnomaly, signalsFromError } from './alert/index.js';
 import { createLiveHub } from './api/index.js';
 import type { Config } from './config/index.js';
 import { createDetectionEngine, type EngineEvent } from './detect/index.js';
 import { type App, createApp, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
+import { createErrorPipeline } from './issues/index.js';
 import { type Clock, createLogger, createMetricsRegistry, type Logger, systemClock } from './kernel/index.js';
+import { createOutbox, sendToChannel } from './notify/index.js';
 import { createProject, createSeriesRegistry, createWriter, openStore, type Project, type Storage } from './store/index.js';
 
 /** A running Heed server. */
@@ -30,6 +33,15 @@ export interface StartOptions {
 }
 
 const ADMIN_TOKEN_META = 'admin_token';
+const LINK_SECRET_META = 'link_secret';
+
+async function secretFor(store: Storage, key: string): Promise<string> {
+  const saved = await store.getMeta(key);
+  if (saved) return saved;
+  const secret = randomBytes(32).toString('base64url');
+  await store.setMeta(key, secret);
+  return secret;
+}
 
 async function adminTokenFor(store: Storage, configured: string): Promise<string> {
   if (configured) return configured;
@@ -59,7 +71,9 @@ export interface BuiltHeed {
   services: Services;
   adminToken: string;
   created: Project | undefined;
-  /** Starts the once-a-second live tick and the retention pruning. */
+  /** Where users reach Heed (known once the port is). */
+  setPublicUrl(url: string): void;
+  /** Starts the once-a-second tick (live stream, detection, rules, alerts), delivery and pruning. */
   startTimers(): void;
   /** Flushes what was acknowledged and closes the store. */
   shutdown(): Promise<void>;
@@ -88,9 +102,10 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     series: (id) => registry.get(id),
     getMeta: (k) => store.getMeta(k),
     setMeta: (k, v) => store.setMeta(k, v),
+    graceMs: config.detect.graceMs,
   });
   await detection.load();
-  writer.onCommit((d) => detection.onCommit(d));
+  writer.onCommit((d) => detection.onCommit(d, clock()));
   // Until the alert room exists, anomalies are logged and kept (the last 1000) for the API.
   const anomalies: EngineEvent[] = [];
   detection.onEvent((e) => {
@@ -98,6 +113,52 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     if (anomalies.length > 1000) anomalies.shift();
     log.info('anomaly', { projectId: e.series.projectId, kpi: e.series.kpi, tags: e.series.tags, ts: e.ts, verdict: e.verdict });
   });
+
+  const linkSecret = await secretFor(store, LINK_SECRET_META);
+  const deliveries = metrics.registry.counter(
+    'heed_notify_deliveries_total',
+    'Notification delivery attempts by channel kind and outcome (delivered, retry, failed).',
+  );
+  let publicUrl = config.server.publicUrl || `http://${config.server.host}:${config.server.port}`;
+  const alerts = createAlertEngine({
+    store,
+    clock,
+    log,
+    settings: config.alert,
+    notify: async (intent) => {
+      await outbox.enqueue(intent);
+    },
+  });
+  const outbox = createOutbox({
+    store,
+    clock,
+    log,
+    publicUrl: () => publicUrl,
+    linkSecret,
+    maxAttempts: config.notify.maxAttempts,
+    timeoutMs: config.notify.timeoutMs,
+    send: sendToChannel,
+    deliveries,
+    onOutcome: (item, _channel, ok, text) => {
+      void alerts.delivered(item.incidentId, ok, text).catch((err: unknown) => log.error('recording a delivery failed', { err }));
+    },
+  });
+  metrics.registry.gauge('heed_notify_outbox_pending', 'Notifications waiting to be delivered (including retries).', () => [
+    [outbox.pending()],
+  ]);
+  const signal = (s: ReturnType<typeof signalFromAnomaly>) => {
+    if (s) void alerts.signal(s).catch((err: unknown) => log.error('alert engine failed', { err }));
+  };
+  detection.onEvent((e) => signal(signalFromAnomaly(e)));
+  const rules = createRuleEvaluator({
+    store,
+    series: (id) => registry.get(id),
+    seriesOf: (projectId, kpi) => registry.ofKpi(projectId, kpi),
+    emit: signal,
+  });
+  await alerts.load();
+  await rules.load(clock());
+  writer.onCommit((d) => rules.onCommit(d, clock()));
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   metrics.registry.gauge('heed_event_loop_lag_seconds', 'Event-loop delay: p99 and max since the last scrape.', () => {
@@ -119,6 +180,28 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   metrics.registry.gauge('heed_series', 'Series tracked (KPI x tag combination).', () => [[registry.size()]]);
   metrics.registry.gauge('heed_sse_subscribers', 'Live-stream subscribers.', () => [[hub.subscribers()]]);
 
+  const errorPipeline = createErrorPipeline({
+    store: store.errors,
+    writer,
+    clock,
+    log,
+    scrubFields: config.errors.scrubFields
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
+    maxItemBytes: config.errors.maxItemBytes,
+    maxFutureMs: config.ingest.maxFutureSeconds * 1000,
+    items: metrics.registry.counter(
+      'heed_sentry_items_total',
+      'Sentry envelope items by category, outcome (accepted, dropped, client_discarded) and reason.',
+    ),
+  });
+  // New issues and regressions page within the commit that stored them.
+  errorPipeline.onSignal((e) => {
+    log.info(e.kind, { projectId: e.projectId, issueId: e.issueId, title: e.title, release: e.release });
+    for (const sig of signalsFromError(e)) signal(sig);
+  });
+
   const state = { shuttingDown: false };
   const services: Services = {
     config,
@@ -127,6 +210,11 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     writer,
     hub,
     anomalies,
+    alerts,
+    rules,
+    outbox,
+    linkSecret,
+    errors: errorPipeline,
     keys: createProjectKeys(store, clock),
     limiter: createRateLimiter(config.ingest.rateLimitPerSecond),
     metrics,
@@ -136,9 +224,10 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     publicUrl: '',
     state,
   };
-  services.publicUrl = config.server.publicUrl || `http://${config.server.host}:${config.server.port}`;
+  services.publicUrl = publicUrl;
   const app = createApp(services);
   let tick: NodeJS.Timeout | undefined;
+  let judge: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let saveTimer: NodeJS.Timeout | undefined;
   const saveDetection = () =>
@@ -158,6 +247,8 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
         },
       });
       if (n > 0) log.info('pruned expired rows', { rows: n });
+      const e = await store.errors.prune(now - config.errors.eventRetentionDays * 86400_000);
+      if (e > 0) log.info('pruned expired error events', { rows: e });
     } catch (err) {
       log.error('prune failed', { err });
     }
@@ -167,12 +258,21 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     services,
     adminToken,
     created,
+    setPublicUrl(url: string) {
+      publicUrl = url;
+      services.publicUrl = url;
+    },
     startTimers() {
-      tick = setInterval(() => {
+      tick = setInterval(() => hub.tick(clock()), 1000);
+      // Detection, rules and alerts run four times a second: absence is judged within 250 ms.
+      judge = setInterval(() => {
         const now = clock();
-        hub.tick(now);
         detection.tick(now);
-      }, 1000);
+        rules.tick(now);
+        void alerts.tick().catch((err: unknown) => log.error('alert tick failed', { err }));
+      }, 250);
+      judge.unref();
+      void outbox.start();
       pruneTimer = setInterval(prune, 600_000);
       saveTimer = setInterval(saveDetection, 60_000);
       tick.unref();
@@ -184,9 +284,12 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       state.shuttingDown = true;
       clearInterval(tick);
       clearInterval(pruneTimer);
+      clearInterval(judge);
       clearInterval(saveTimer);
       hub.closeAll();
+      await errorPipeline.flush();
       await writer.flush();
+      await outbox.stop();
       detection.tick(clock());
       await saveDetection();
       loop.disable();
@@ -207,7 +310,7 @@ export async function startHeed(config: Config, opts: StartOptions = {}): Promis
   const port = (server.address() as AddressInfo).port;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = config.server.publicUrl || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-  services.publicUrl = url;
+  built.setPublicUrl(url);
   built.startTimers();
 
   let closing: Promise<void> | undefined;

@@ -15,7 +15,8 @@ const SPEC: CommandSpec = {
     'Run the live detectors over history. Every CSV under --input holds one series: a header line, then',
     '`timestamp,value` rows (a count per interval, or a gauge reading). For each, a CSV at the same relative',
     'path under --output gets `timestamp,value,anomaly_score,alert`, one row per input row; alert is 1 exactly',
-    'where Heed would have alerted. Timestamps are ISO dates (UTC unless they say otherwise) or epoch s/ms.',
+    'where Heed would have alerted; anomaly_score ranks how surprising each point was, on one scale for every',
+    'series (0.5 is p = 1e-5). Timestamps are ISO dates (UTC unless they say otherwise) or epoch s/ms.',
   ].join('\n'),
   options: {
     input: { type: 'string', desc: 'Folder of input CSVs (searched recursively), or one CSV file.' },

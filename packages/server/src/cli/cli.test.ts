@@ -124,4 +124,35 @@ describe('heed CLI', () => {
     h.proc.kill('SIGTERM');
     await h.exited;
   });
+
+  it('lists, acknowledges and resolves incidents, and reports MTTx, against a running Heed', { timeout: 60_000 }, async () => {
+    const data = join(dir, 'incidents');
+    const h = await startChildHeed(data);
+    after(() => h.proc.kill('SIGKILL'));
+    const port = new URL(h.url).port;
+    const rule = await fetch(`${h.url}/api/v1/projects/1/rules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.adminToken}` },
+      body: JSON.stringify({ name: 'No checkouts', kpi: 'checkout', kind: 'absence', windowSeconds: 1 }),
+    });
+    assert.equal(rule.status, 201);
+    let list: Array<{ id: number; status: string; title: string }> = [];
+    for (let i = 0; i < 50 && list.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      const r = heed(['incidents', 'list', '--port', port, '--data', data, '--json']);
+      assert.equal(r.code, 0, r.err);
+      list = JSON.parse(r.out);
+    }
+    assert.equal(list[0]?.title, 'No checkouts');
+    assert.match(heed(['incidents', 'list', '--port', port, '--data', data]).out, /#1 +triggered +critical .*No checkouts \(1 alert\)/);
+    const ack = heed(['incidents', 'ack', '1', '--by', 'ana', '--port', port, '--data', data]);
+    assert.equal(ack.code, 0, ack.err);
+    assert.match(ack.out, /#1 is acknowledged/);
+    assert.match(heed(['incidents', 'resolve', '1', '--port', port, '--data', data]).out, /#1 is resolved/);
+    assert.match(heed(['incidents', 'ack', '99', '--port', port, '--data', data]).err, /404 incident.not_found/);
+    const rep = JSON.parse(heed(['report', '--port', port, '--data', data, '--json']).out);
+    assert.equal(rep.incidents, 1);
+    assert.equal(rep.mtta.n, 1);
+    assert.match(heed(['report', '--port', port, '--data', data]).out, /MTTR {2}onset to resolution +median/);
+  });
 });

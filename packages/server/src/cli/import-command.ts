@@ -1,8 +1,8 @@
 /** @module `heed import FILE`: backfill history through the running server's ingest endpoint. */
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { openStore } from '../store/index.js';
-import { CONFIG_OPTIONS, type CommandSpec, configFrom, out, parse, UsageError } from './args.js';
+import { CLIENT_OPTIONS, connect } from './api-client.js';
+import { CONFIG_OPTIONS, type CommandSpec, out, parse, UsageError } from './args.js';
 import { csvRowToEvent, splitCsvLine } from './csv.js';
 
 const SPEC: CommandSpec = {
@@ -15,10 +15,7 @@ const SPEC: CommandSpec = {
   ].join('\n'),
   options: {
     project: { type: 'string', desc: 'Project id to import into.', default: '1' },
-    url: { type: 'string', desc: 'Heed URL (default: http://<host>:<port>).' },
-    host: { type: 'string', desc: 'Host of the running Heed (server.host).', default: '127.0.0.1' },
-    port: { type: 'string', desc: 'Port of the running Heed (server.port).', default: '7600' },
-    token: { type: 'string', desc: 'Admin token (default: HEED_ADMIN_TOKEN, else read from the data folder).' },
+    ...CLIENT_OPTIONS,
     format: { type: 'string', desc: 'ndjson or csv (default: from the file extension).' },
     name: { type: 'string', desc: 'KPI name for a timestamp,value CSV.' },
     kind: { type: 'string', desc: 'count or gauge, for a timestamp,value CSV.', default: 'count' },
@@ -57,17 +54,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (kind !== 'count' && kind !== 'gauge') throw new UsageError("--kind must be 'count' or 'gauge'.");
   const batchSize = Number(p.values.batch);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError('--batch must be a positive integer.');
-  const { config } = configFrom(p.values);
-  const url =
-    (p.values.url as string | undefined) ??
-    `http://${config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host}:${config.server.port}`;
-  let token = (p.values.token as string | undefined) ?? (config.auth.adminToken || undefined);
-  if (!token && config.store.kind === 'sqlite') {
-    const store = await openStore(config.store);
-    token = await store.getMeta('admin_token');
-    await store.close();
-  }
-  if (!token) throw new UsageError('No admin token: pass --token or set HEED_ADMIN_TOKEN.');
+  const { url, token } = await connect(p.values);
   const endpoint = `${url.replace(/\/$/, '')}/api/${p.values.project}/events`;
 
   const sum: Summary = { file, lines: 0, sent: 0, accepted: 0, rejected: 0, rejectedByCode: {}, firstRejections: [] };

@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 import { backtestCommand } from './backtest-command.js';
 import { configPrint } from './config-print.js';
 import { importCommand } from './import-command.js';
+import { incidentsAck, incidentsList, incidentsResolve, reportCommand } from './incidents-command.js';
 import { projectsCreate, projectsList, projectsRotateKey } from './projects-command.js';
 import { startCommand } from './start-command.js';
 
@@ -26,6 +27,15 @@ const COMMANDS: Record<string, Entry> = {
   },
   import: { summary: 'Backfill history from an NDJSON or CSV file into a running Heed.', run: importCommand },
   backtest: { summary: 'Run the live detectors over CSV history; write scores and alerts per row.', run: backtestCommand },
+  incidents: {
+    summary: 'List, acknowledge and resolve incidents.',
+    subs: {
+      list: { summary: 'List incidents, newest first.', run: incidentsList },
+      ack: { summary: 'Acknowledge an incident.', run: incidentsAck },
+      resolve: { summary: 'Resolve an incident.', run: incidentsResolve },
+    },
+  },
+  report: { summary: 'MTTD, MTTN, MTTA and MTTR of a period.', run: reportCommand },
   config: {
     summary: 'Inspect the configuration.',
     subs: { print: { summary: 'Print the effective config, secrets masked.', run: configPrint } },

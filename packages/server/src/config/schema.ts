@@ -16,6 +16,16 @@ export interface Config {
     maxSeriesPerKpi: number;
   };
   auth: { adminToken: string };
+  errors: {
+    rateLimitPerSecond: number;
+    maxEnvelopeBytes: number;
+    maxItemBytes: number;
+    eventRetentionDays: number;
+    scrubFields: string;
+  };
+  detect: { graceMs: number };
+  alert: { resolveAfterSeconds: number; reopenWindowMinutes: number; repeatMinutes: number };
+  notify: { maxAttempts: number; timeoutMs: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }
 
@@ -112,11 +122,97 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     doc: 'Tag combinations tracked as series per KPI; the rest are folded into the series `other` and counted.',
   },
   {
+    path: 'errors.rateLimitPerSecond',
+    type: 'int',
+    min: 0,
+    max: 1000000000,
+    default: 0,
+    doc: 'Error events per second a project may send through the Sentry endpoints; beyond it Heed answers 429 with `Retry-After` and `X-Sentry-Rate-Limits`. 0: no limit.',
+  },
+  {
+    path: 'errors.maxEnvelopeBytes',
+    type: 'int',
+    min: 1024,
+    max: 1073741824,
+    default: 20971520,
+    doc: 'Largest Sentry envelope as sent (compressed or not); once decompressed it is bounded by `ingest.maxDecompressedBytes`.',
+  },
+  {
+    path: 'errors.maxItemBytes',
+    type: 'int',
+    min: 1024,
+    max: 1073741824,
+    default: 1048576,
+    doc: 'Largest event, span or log item inside an envelope (Sentry: 1 MiB); larger ones are dropped and counted. Attachments are not limited by it.',
+  },
+  {
+    path: 'errors.eventRetentionDays',
+    type: 'int',
+    min: 1,
+    max: 36500,
+    default: 30,
+    doc: 'How long error events are kept; issues, their counts and breakdowns stay.',
+  },
+  {
+    path: 'errors.scrubFields',
+    type: 'string',
+    default: '',
+    doc: 'Extra field names to scrub from error events, comma-separated (matched as parts of keys, case-insensitive), on top of passwords, tokens, cookies, authorization, card data and the like.',
+  },
+  {
     path: 'auth.adminToken',
     type: 'string',
     default: '',
     secret: true,
     doc: 'Token for reads and admin calls. Empty: generated on first start and kept in the store. Env alias: HEED_ADMIN_TOKEN.',
+  },
+  {
+    path: 'detect.graceMs',
+    type: 'int',
+    min: 0,
+    max: 60000,
+    default: 250,
+    doc: 'The least time the present stays open for events in flight before silence counts as evidence of a drop. Each series also learns how late its data arrives (clients that batch send late) and waits that long plus 200 ms, at most 10 s.',
+  },
+  {
+    path: 'alert.resolveAfterSeconds',
+    type: 'int',
+    min: 0,
+    max: 86400,
+    default: 60,
+    doc: 'A recovered alert must stay recovered this long before its incident resolves (hysteresis against flapping).',
+  },
+  {
+    path: 'alert.reopenWindowMinutes',
+    type: 'int',
+    min: 0,
+    max: 10080,
+    default: 30,
+    doc: 'An alert that fires again this soon after its incident resolved reopens that incident instead of opening a new one.',
+  },
+  {
+    path: 'alert.repeatMinutes',
+    type: 'int',
+    min: 0,
+    max: 10080,
+    default: 60,
+    doc: 'Page again while an incident is unacknowledged and still firing, at most this often (also the least time between two pages of a reopened incident). 0: never.',
+  },
+  {
+    path: 'notify.maxAttempts',
+    type: 'int',
+    min: 1,
+    max: 100,
+    default: 12,
+    doc: 'Delivery attempts per notification before it is given up (backoff 1 s, 2 s, 4 s ... at most 5 min apart: 12 attempts span about 20 min).',
+  },
+  {
+    path: 'notify.timeoutMs',
+    type: 'int',
+    min: 100,
+    max: 120000,
+    default: 10000,
+    doc: 'Time allowed for one delivery attempt (HTTP request or SMTP session).',
   },
   {
     path: 'log.level',

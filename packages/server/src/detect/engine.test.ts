@@ -23,13 +23,13 @@ describe('detection engine', () => {
     const t0 = 1_704_067_200;
     // Two hours of 5 events a second, committed every second.
     for (let s = 0; s < 7200; s++) {
-      engine.onCommit([delta(t0 + s, 4 + (s % 3))]);
+      engine.onCommit([delta(t0 + s, 4 + (s % 3))], (t0 + s + 3) * 1000);
       assert.deepEqual(engine.tick((t0 + s + 3) * 1000), []);
     }
     await engine.save();
     const restarted = createDetectionEngine(deps);
     assert.equal(await restarted.load(), 1);
-    restarted.onCommit([delta(t0 + 7200, 5)]);
+    restarted.onCommit([delta(t0 + 7200, 5)], (t0 + 7203) * 1000);
     const events: EngineEvent[] = [];
     restarted.onEvent((e) => events.push(e));
     // Then nothing arrives: the ticker alone must raise the alert within a few seconds.

@@ -25,8 +25,9 @@ export interface EngineDeps {
   /** Per-series settings (direction, sensitivity, label); defaults per kind when omitted. */
   optionsFor?: (row: SeriesRow) => Omit<DetectorOptions, 'kind'>;
   /**
-   * How long (ms) the present stays open for events in flight before silence is judged. Clients
-   * that batch must flush more often than this, or their pauses read as drops. Default 1000.
+   * The least time (ms) the present stays open for events in flight before silence is judged.
+   * Each series also learns how late its data arrives (clients that batch send late) and waits
+   * that long plus 200 ms, at most 10 s. Default 250.
    */
   graceMs?: number;
 }
@@ -63,13 +64,16 @@ interface Tracked {
   history: Map<number, number>;
   /** Wall time (ms) until which a backfill is taken to be in progress. */
   backfillUntil: number;
+  /** How late (s after its second ended) this series' data arrives: a slowly decaying maximum. */
+  lag: number;
   /** True from an alert until the series is normal again (then a recovery is raised). */
   alerting: boolean;
 }
 
 /** Creates the engine. */
 export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
-  const graceMs = deps.graceMs ?? 1000;
+  const graceMs = deps.graceMs ?? 250;
+  const graceOf = (t: Tracked) => Math.min(10_000, Math.max(graceMs, t.lag * 1000 + 200));
   const tracked = new Map<number, Tracked>();
   const detectors = new Map<string, Detector>();
   const listeners = new Set<(e: EngineEvent) => void>();
@@ -97,6 +101,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       open: new Map(),
       history: new Map(),
       backfillUntil: 0,
+      lag: 1,
       alerting: old?.alerting ?? false,
     };
     tracked.set(id, t);
@@ -115,6 +120,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           t.backfillUntil = nowMs + BACKFILL_QUIET_MS;
           continue;
         }
+        if (nowMs !== undefined) t.lag = Math.max(nowMs / 1000 - d.ts - 1, t.lag * 0.999, 0);
         // A late bucket (its second already judged) counts towards the second being judged now.
         const sec = t.cursor > 0 && d.ts + 1 <= t.cursor ? Math.floor(t.cursor) : d.ts;
         if (isCount) t.open.set(sec, (t.open.get(sec) ?? 0) + d.count);
@@ -122,9 +128,9 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       }
     },
     tick(nowMs) {
-      const until = (nowMs - graceMs) / 1000;
       const raised: EngineEvent[] = [];
       for (const [id, t] of tracked) {
+        const until = (nowMs - graceOf(t)) / 1000;
         const isCount = t.det.config.kind === 'count';
         const emit = (ts: number, value: number, dt: number) => {
           if (!(dt > 0)) return;
@@ -136,7 +142,14 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           else if (recovered) t.alerting = false;
           if (st === 'alert' || st === 'shift' || recovered) {
             const row = deps.series(id);
-            if (row) raised.push({ seriesId: id, series: row, ts, score: r.score, verdict: recovered && st !== 'shift' ? { status: 'normal' } : r.verdict });
+            if (row)
+              raised.push({
+                seriesId: id,
+                series: row,
+                ts,
+                score: r.score,
+                verdict: recovered && st !== 'shift' ? { status: 'normal' } : r.verdict,
+              });
           }
         };
         // History first, a minute a point; minutes already behind the cursor cannot be judged again.

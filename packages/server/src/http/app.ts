@@ -2,18 +2,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errorBody } from '../kernel/index.js';
 import { projectRoutes } from './admin-routes.js';
+import { alertRoutes } from './alert-routes.js';
 import type { Ctx, Handler, Reply } from './context.js';
 import { createIngestHandler } from './ingest-route.js';
+import { issueRoutes } from './issue-routes.js';
 import { queryRoutes } from './query-routes.js';
 import { createRouter } from './router.js';
+import { sentryRoutes } from './sentry-routes.js';
 import type { Services } from './services.js';
 import { systemRoutes } from './system-routes.js';
 
 const CORS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
   'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Request-Id, X-Sentry-Auth',
-  'access-control-expose-headers': 'Retry-After, X-Request-Id',
+  'access-control-expose-headers': 'Retry-After, X-Request-Id, X-Sentry-Rate-Limits, X-Sentry-Error',
   'access-control-max-age': '86400',
 };
 
@@ -25,7 +28,14 @@ export function createApp(s: Services): App {
   const router = createRouter<Handler>();
   const routes: Array<[string, string]> = [['POST', '/api/:projectId/events']];
   router.add('POST', '/api/:projectId/events', createIngestHandler(s));
-  for (const [m, p, h] of [...systemRoutes(s), ...projectRoutes(s), ...queryRoutes(s)]) {
+  for (const [m, p, h] of [
+    ...systemRoutes(s),
+    ...projectRoutes(s),
+    ...queryRoutes(s),
+    ...alertRoutes(s),
+    ...sentryRoutes(s),
+    ...issueRoutes(s),
+  ]) {
     router.add(m, p, h);
     routes.push([m, p]);
   }

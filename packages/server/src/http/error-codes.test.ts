@@ -44,6 +44,10 @@ const CASES: Record<string, Case> = {
   'project.invalid_name': (h) =>
     h.request({ method: 'POST', url: '/api/v1/projects', headers: { authorization: `Bearer ${h.admin}` }, json: { name: '' } }),
   'kpi.not_found': (h) => h.get(`/api/v1/projects/${h.project.id}/query?kpi=never_sent`),
+  'incident.not_found': (h) => h.get(`/api/v1/projects/${h.project.id}/incidents/42`),
+  'resource.not_found': (h) =>
+    h.request({ method: 'DELETE', url: `/api/v1/projects/${h.project.id}/channels/7`, headers: { authorization: `Bearer ${h.admin}` } }),
+  'ack.invalid_link': (h) => h.request({ method: 'GET', url: `/ack/1?exp=${NOW + 60_000}&sig=forged` }),
   'ingest.empty_batch': (h) => h.send([]),
   'ingest.too_many_events': (h) => h.send(Array.from({ length: 11 }, () => ({ name: 'a' }))),
   'ingest.all_rejected': (h) => h.send([{ name: 'bad name' }]),
@@ -74,6 +78,20 @@ const CASES: Record<string, Case> = {
     const h = await createTestHeed({}, { store, now: () => NOW });
     return h.send([{ name: 'a' }]);
   },
+  'envelope.invalid': (h) =>
+    h.request({ method: 'POST', url: `/api/${h.project.id}/envelope/?sentry_key=${h.project.key}`, payload: '{}\n{"length":1}\nx' }),
+  'envelope.rate_limited': async () => {
+    const h = await createTestHeed({ 'errors.rateLimitPerSecond': 1 }, { now: () => NOW });
+    const send = (id: string) =>
+      h.request({
+        method: 'POST',
+        url: `/api/${h.project.id}/envelope/?sentry_key=${h.project.key}`,
+        payload: `{}\n{"type":"event"}\n{"event_id":"${id}","message":"m"}`,
+      });
+    await send('a'.repeat(32));
+    return send('b'.repeat(32));
+  },
+  'issue.not_found': (h) => h.get(`/api/v1/projects/${h.project.id}/issues/12345`),
   'server.shutting_down': async (h) => {
     h.built.services.state.shuttingDown = true;
     return h.send([{ name: 'a' }]);

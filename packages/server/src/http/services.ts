@@ -1,8 +1,12 @@
 /** @module Everything the HTTP routes need, handed in by the composition root. */
+
+import type { AlertEngine, RuleEvaluator } from '../alert/index.js';
 import type { LiveHub } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import type { EngineEvent } from '../detect/index.js';
+import type { ErrorPipeline } from '../issues/index.js';
 import type { Clock, Counter, Histogram, Logger, MetricsRegistry } from '../kernel/index.js';
+import type { Outbox } from '../notify/index.js';
 import type { SeriesRegistry, Storage, Writer } from '../store/index.js';
 import type { ProjectKeys } from './auth.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -26,6 +30,13 @@ export interface Services {
   hub: LiveHub;
   /** The latest anomalies raised by detection, oldest first. */
   anomalies: readonly EngineEvent[];
+  alerts: AlertEngine;
+  rules: RuleEvaluator;
+  outbox: Outbox;
+  /** Signs acknowledgement links. */
+  linkSecret: string;
+  /** Error tracking: Sentry envelopes to issues. */
+  errors: ErrorPipeline;
   keys: ProjectKeys;
   limiter: RateLimiter;
   metrics: HttpMetrics;

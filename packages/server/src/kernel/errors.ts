@@ -30,6 +30,12 @@ export const ERROR_CODES = {
   'project.not_found': { status: 404, doc: 'No project has this id.' },
   'project.invalid_name': { status: 400, doc: 'Project names are 1-64 characters of letters, digits, space, `_`, `-`, `.`.' },
   'kpi.not_found': { status: 404, doc: 'The project has no KPI of this name.' },
+  'incident.not_found': { status: 404, doc: 'The project has no incident of this id.' },
+  'resource.not_found': { status: 404, doc: 'The project has no channel, route, silence or rule of this id.' },
+  'ack.invalid_link': {
+    status: 403,
+    doc: 'The acknowledgement link is not signed by this server or has expired; acknowledge from the API or CLI.',
+  },
   'ingest.empty_batch': { status: 400, doc: 'The batch holds no events.' },
   'ingest.too_many_events': { status: 413, doc: 'More events in one batch than `ingest.maxEventsPerBatch`.' },
   'ingest.all_rejected': { status: 400, doc: 'Every event of the batch was rejected; `rejected` says why, per index.' },
@@ -54,6 +60,15 @@ export const ERROR_CODES = {
   'event.type_conflict': { status: 400, doc: 'The KPI already exists with the other type (count vs gauge).' },
   'store.unavailable': { status: 503, doc: 'The store could not be reached or written; retry later.' },
   'server.shutting_down': { status: 503, doc: 'The server is stopping; retry against another instance or later.' },
+  'envelope.invalid': {
+    status: 400,
+    doc: 'The body is not a Sentry envelope (or, on /store/, not one event object); the message (also in `X-Sentry-Error`) says where it broke.',
+  },
+  'envelope.rate_limited': {
+    status: 429,
+    doc: 'The project sent more than `errors.rateLimitPerSecond` error events per second; `Retry-After` and `X-Sentry-Rate-Limits` say for how long. Envelopes that also hold other items get 200 with the same headers.',
+  },
+  'issue.not_found': { status: 404, doc: 'The project has no issue (or stored error event) with this id.' },
   internal: { status: 500, doc: 'A bug in Heed. The log line with the request id has the details.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 

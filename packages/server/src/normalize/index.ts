@@ -1,2 +1,8 @@
 /** @module Normalize: validated events with per-item outcomes. */
+
+export { type ErrorEventContext, normalizeErrorEvent, sentryTimestamp } from './error-event.js';
+export type { Breadcrumb, ClientInfo, ErrorEvent, ErrorException, ErrorFrame } from './error-types.js';
+export { groupEvent, isMessageEvent, normalizeFilename, normalizeFunction, templateMessage } from './fingerprint.js';
 export { type Normalized, normalizeEvents, type Rejected } from './normalize-events.js';
+export { createScrubber, FILTERED, type Scrubber } from './scrub.js';
+export { majorVersion, parseUserAgent } from './user-agent.js';

@@ -34,4 +34,19 @@ export async function openStore(opts: { kind: 'sqlite' | 'memory'; dataDir: stri
   await store.init();
   return store;
 }
+export {
+  BREAKDOWN_DIMS,
+  type BreakdownDim,
+  type BreakdownRow,
+  type ErrorCommitResult,
+  type ErrorRecord,
+  type ErrorStore,
+  ISSUE_STATUSES,
+  type IssueQuery,
+  type IssueRow,
+  type IssueStatus,
+  type OutcomeRow,
+  type SessionRow,
+  type StoredErrorEvent,
+} from './error-types.js';
 export { createProject, dsnFor, newProjectKey, rotateProjectKey, validProjectName } from './projects.js';

@@ -1,4 +1,5 @@
 /** @module The Storage interface every backend implements, and the rows it moves. */
+import type { ErrorStore } from './error-types.js';
 
 /** A project: its data is isolated from every other project's. */
 export interface Project {
@@ -90,6 +91,8 @@ export interface PruneCutoffs {
 /** The store. Every backend passes the shared contract suite (contract.test-suite.ts). */
 export interface Storage {
   readonly kind: string;
+  /** Error tracking: issues, their events and breakdowns (error-types.ts). */
+  readonly errors: ErrorStore;
   init(): Promise<void>;
   close(): Promise<void>;
   /** True when the store answers (readiness). */

@@ -11,6 +11,7 @@ import {
   type Storage,
 } from '../types.js';
 import { memoryDocs } from './memory-docs.js';
+import { createMemoryErrors } from './memory-errors.js';
 
 /** Creates an empty in-memory store. */
 export function createMemoryStore(): Storage {
@@ -26,6 +27,7 @@ export function createMemoryStore(): Storage {
 
   return {
     kind: 'memory',
+    errors: createMemoryErrors(),
     ...memoryDocs(),
     async init() {},
     async close() {},

@@ -16,6 +16,7 @@ import {
 } from '../types.js';
 import { MIGRATIONS } from './schema.js';
 import { sqliteDocs } from './sqlite-docs.js';
+import { createSqliteErrors } from './sqlite-errors.js';
 
 /** Options of the SQLite store. `dataDir` of ':memory:' keeps the database in memory (tests). */
 export interface SqliteOptions {
@@ -57,9 +58,11 @@ export function createSqliteStore(opts: SqliteOptions): Storage {
   }
 
   let commitMany: (b: CommitBatch) => void;
+  const errors = createSqliteErrors();
 
   return {
     kind: 'sqlite',
+    errors: errors.store,
     ...sqliteDocs(() => db),
     async init() {
       const file = opts.dataDir === ':memory:' ? ':memory:' : join(opts.dataDir, 'heed.db');
@@ -77,6 +80,7 @@ export function createSqliteStore(opts: SqliteOptions): Storage {
       }
       stmts = prepare(db);
       commitMany = createCommit(db);
+      errors.attach(db);
     },
     async close() {
       if (db?.open) {
