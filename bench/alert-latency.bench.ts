@@ -85,16 +85,21 @@ async function trial(rate: number, n: number): Promise<number | null> {
   for (let m = Math.floor((now / 1000 - 3 * 86400) / 60); m * 60 < recentFrom; m++)
     history.push({ name: 'checkout', ts: m * 60, count: poisson(rate * 60) });
   await send(history);
+  // Live traffic, sent as it happens (10 batches a second) from now on; meanwhile the minutes
+  // since the history are sent second by second, up to the moment live traffic started.
+  const liveStart = Date.now();
   const recent: unknown[] = [];
-  for (let s = recentFrom; s < Math.floor(Date.now() / 1000); s++) recent.push({ name: 'checkout', ts: s, count: poisson(rate) });
-  await send(recent);
-  // Live traffic, sent as it happens (10 batches a second), then the KPI falls to zero.
-  const liveUntil = Date.now() + 20_000;
+  for (let s = recentFrom; s < Math.floor(liveStart / 1000); s++) recent.push({ name: 'checkout', ts: s, count: poisson(rate) });
+  const part = liveStart / 1000 - Math.floor(liveStart / 1000);
+  recent.push({ name: 'checkout', ts: Math.floor(liveStart / 1000), count: poisson(rate * part) });
+  const recentSent = send(recent);
+  const liveUntil = liveStart + 20_000;
   while (Date.now() < liveUntil) {
     const k = poisson(rate / 10);
     if (k > 0) await send(Array.from({ length: k }, () => ({ name: 'checkout' })));
     await sleep(100);
   }
+  await recentSent;
   const stop = Date.now();
   const deadline = stop + Math.max(30_000, (4 * H * 1000) / rate);
   while (Date.now() < deadline) {
@@ -109,7 +114,57 @@ const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number) : Number.NaN;
 };
+
+/** (a) The first exception of a new kind: from sending the envelope to the webhook's arrival. */
+async function exceptionTrial(n: number): Promise<number | null> {
+  const p = (await api('POST', '/api/v1/projects', { name: `bench error t${n}` })) as { id: number; key: string };
+  await api('POST', `/api/v1/projects/${p.id}/channels`, { name: 'hook', kind: 'webhook', url: hookUrl });
+  const eventId = crypto.randomUUID().replace(/-/g, '');
+  const event = {
+    event_id: eventId,
+    timestamp: Date.now() / 1000,
+    platform: 'node',
+    level: 'error',
+    release: 'shop@1.0.0',
+    exception: {
+      values: [
+        {
+          type: `BenchError${n}`,
+          value: `boom ${n}`,
+          stacktrace: { frames: [{ filename: '/srv/shop/pay.js', function: `charge${n}`, lineno: 10, in_app: true }] },
+        },
+      ],
+    },
+  };
+  const body = `${JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString() })}\n${JSON.stringify({ type: 'event' })}\n${JSON.stringify(event)}`;
+  const sent = Date.now();
+  const r = await fetch(`${heed.url}/api/${p.id}/envelope/?sentry_key=${p.key}&sentry_version=7`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-sentry-envelope' },
+  });
+  if (!r.ok) throw new Error(`envelope ${r.status}: ${await r.text()}`);
+  const deadline = sent + 10_000;
+  while (Date.now() < deadline) {
+    const hit = hooks.find((h) => h.body.event === 'incident.triggered' && h.body.incident.projectId === p.id);
+    if (hit) return hit.at - sent;
+    await sleep(5);
+  }
+  return null;
+}
+
 const results: Record<string, unknown> = {};
+{
+  const lat: number[] = [];
+  let missed = 0;
+  for (let n = 0; n < TRIALS * 3; n++) {
+    const ms = await exceptionTrial(n);
+    if (ms === null) missed++;
+    else lat.push(ms);
+  }
+  console.log(`  first exception: ${lat.join(', ')} ms`);
+  results.first_exception = { trials: TRIALS * 3, missed, latenciesMs: lat, p50Ms: pct(lat, 0.5), p95Ms: pct(lat, 0.95) };
+}
 for (const rate of [20, 1]) {
   const lat: number[] = [];
   let missed = 0;
@@ -131,8 +186,46 @@ for (const rate of [20, 1]) {
     p50OverBound: p50 / bound,
   };
 }
-results.first_exception = { measured: false, why: 'error signals are not yet wired into the alert engine' };
-results.dependency_check = { measured: false, why: 'active checks (issue 7) are not built yet' };
+/** (d) A dependency check starting to fail: from the server's first 503 to the webhook's arrival (1 s interval, defaults). */
+async function dependencyTrial(n: number): Promise<number | null> {
+  const p = (await api('POST', '/api/v1/projects', { name: `bench dep t${n}` })) as { id: number };
+  await api('POST', `/api/v1/projects/${p.id}/channels`, { name: 'hook', kind: 'webhook', url: hookUrl });
+  let failing = false;
+  const dep = createServer((_req, res) => res.writeHead(failing ? 503 : 200).end());
+  await new Promise<void>((r) => dep.listen(0, '127.0.0.1', r));
+  const check = await api('POST', `/api/v1/projects/${p.id}/checks`, {
+    name: 'payment provider',
+    url: `http://127.0.0.1:${(dep.address() as AddressInfo).port}/health`,
+    intervalSeconds: 1,
+  });
+  // Fail at a random phase of the probe interval, after the check is up.
+  await sleep(1500 + Math.random() * 1000);
+  failing = true;
+  const start = Date.now();
+  let ms: number | null = null;
+  while (Date.now() < start + 10_000) {
+    const hit = hooks.find((h) => h.body.event === 'incident.triggered' && h.body.incident.projectId === p.id);
+    if (hit) {
+      ms = hit.at - start;
+      break;
+    }
+    await sleep(5);
+  }
+  await api('DELETE', `/api/v1/projects/${p.id}/checks/${check.id}`);
+  dep.close();
+  return ms;
+}
+{
+  const lat: number[] = [];
+  let missed = 0;
+  for (let n = 0; n < TRIALS * 3; n++) {
+    const ms = await dependencyTrial(n);
+    if (ms === null) missed++;
+    else lat.push(ms);
+  }
+  console.log(`  dependency check: ${lat.join(', ')} ms`);
+  results.dependency_check = { trials: TRIALS * 3, missed, latenciesMs: lat, p50Ms: pct(lat, 0.5), p95Ms: pct(lat, 0.95) };
+}
 
 console.log('\nscenario                     p50        p95        bound (ln(1/a)/r)   p50/bound');
 for (const [k, v] of Object.entries(results)) {

@@ -12,7 +12,13 @@ const all = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .map((f) => f.replace(/\.bench\.ts$/, ''))
   .sort();
-const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// `--store clickhouse` picks the ClickHouse variant of a benchmark (`ingest` -> `ingest-clickhouse`).
+const storeAt = process.argv.indexOf('--store');
+const store = storeAt > 0 ? process.argv[storeAt + 1] : undefined;
+const asked = process.argv
+  .slice(2)
+  .filter((a, i, argv) => !a.startsWith('-') && argv[i - 1] !== '--store')
+  .map((a) => (store && store !== 'sqlite' && all.includes(`${a}-${store}`) ? `${a}-${store}` : a));
 const unknown = asked.filter((a) => !all.includes(a));
 if (unknown.length > 0) {
   console.error(`Unknown benchmark ${unknown.join(', ')}; known: ${all.join(', ')}`);

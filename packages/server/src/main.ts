@@ -1,17 +1,26 @@
 /** @module Composition root: config → store → writer → HTTP. The only file that sees every room. */
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createAlertEngine, createRuleEvaluator, signalFromAnomaly, signalsFromError } from './alert/index.js';
+import { createAlertEngine, createRuleEvaluator, signalFromAnomaly, signalFromCheck, signalsFromError } from './alert/index.js';
 import { createLiveHub } from './api/index.js';
+import { type CheckSignal, createChecks } from './checks/index.js';
 import type { Config } from './config/index.js';
 import { createDetectionEngine, type EngineEvent } from './detect/index.js';
-import { type App, createApp, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
+import { type App, createApp, createHttpMetrics, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
 import { createErrorPipeline } from './issues/index.js';
-import { type Clock, createLogger, createMetricsRegistry, type Logger, systemClock } from './kernel/index.js';
+import { type Clock, createLogger, type Logger, registerProcessMetrics, systemClock } from './kernel/index.js';
 import { createOutbox, sendToChannel } from './notify/index.js';
-import { createProject, createSeriesRegistry, createWriter, openStore, type Project, type Storage } from './store/index.js';
+import { createReleaseReporter, openReleaseRegistry } from './releases/index.js';
+import {
+  adminTokenFor,
+  createProject,
+  createSeriesRegistry,
+  createWriter,
+  openStore,
+  type Project,
+  type Storage,
+  secretFor,
+} from './store/index.js';
 
 /** A running Heed server. */
 export interface Heed {
@@ -32,38 +41,7 @@ export interface StartOptions {
   store?: Storage;
 }
 
-const ADMIN_TOKEN_META = 'admin_token';
 const LINK_SECRET_META = 'link_secret';
-
-async function secretFor(store: Storage, key: string): Promise<string> {
-  const saved = await store.getMeta(key);
-  if (saved) return saved;
-  const secret = randomBytes(32).toString('base64url');
-  await store.setMeta(key, secret);
-  return secret;
-}
-
-async function adminTokenFor(store: Storage, configured: string): Promise<string> {
-  if (configured) return configured;
-  const saved = await store.getMeta(ADMIN_TOKEN_META);
-  if (saved) return saved;
-  const token = `heed_${randomBytes(24).toString('hex')}`;
-  await store.setMeta(ADMIN_TOKEN_META, token);
-  return token;
-}
-
-function createHttpMetrics() {
-  const registry = createMetricsRegistry();
-  const lat = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
-  return {
-    registry,
-    requests: registry.counter('heed_http_requests_total', 'HTTP requests by route, status and error code.'),
-    duration: registry.histogram('heed_http_request_duration_seconds', 'HTTP request duration by route.', lat),
-    events: registry.counter('heed_ingest_events_total', 'KPI events by outcome (accepted, rejected, folded).'),
-    drops: registry.counter('heed_ingest_dropped_total', 'KPI events not kept, by reason (error code).'),
-    ackLatency: registry.histogram('heed_ingest_ack_seconds', 'Time from request start to acknowledgement of a committed batch.', lat),
-  };
-}
 
 /** Heed wired but not listening: the app handler and its services (tests inject requests here). */
 export interface BuiltHeed {
@@ -106,7 +84,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   });
   await detection.load();
   writer.onCommit((d) => detection.onCommit(d, clock()));
-  // Until the alert room exists, anomalies are logged and kept (the last 1000) for the API.
+  // Anomalies are logged and the last 1000 kept for the API; the alert engine subscribes below.
   const anomalies: EngineEvent[] = [];
   detection.onEvent((e) => {
     anomalies.push(e);
@@ -120,11 +98,13 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     'Notification delivery attempts by channel kind and outcome (delivered, retry, failed).',
   );
   let publicUrl = config.server.publicUrl || `http://${config.server.host}:${config.server.port}`;
+  const releases = await openReleaseRegistry(store);
   const alerts = createAlertEngine({
     store,
     clock,
     log,
     settings: config.alert,
+    releaseAt: (projectId, atMs) => releases.inForce(projectId, atMs)?.version,
     notify: async (intent) => {
       await outbox.enqueue(intent);
     },
@@ -159,24 +139,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   await alerts.load();
   await rules.load(clock());
   writer.onCommit((d) => rules.onCommit(d, clock()));
-  const loop = monitorEventLoopDelay({ resolution: 10 });
-  loop.enable();
-  metrics.registry.gauge('heed_event_loop_lag_seconds', 'Event-loop delay: p99 and max since the last scrape.', () => {
-    const out: Array<[number, Record<string, string>]> = [
-      [loop.percentile(99) / 1e9, { quantile: '0.99' }],
-      [loop.max / 1e9, { quantile: '1' }],
-    ];
-    loop.reset();
-    return out;
-  });
-  metrics.registry.gauge('heed_process_memory_bytes', 'Process memory by kind (rss, heap_used, external).', () => {
-    const m = process.memoryUsage();
-    return [
-      [m.rss, { kind: 'rss' }],
-      [m.heapUsed, { kind: 'heap_used' }],
-      [m.external, { kind: 'external' }],
-    ];
-  });
+  const stopProcessMetrics = registerProcessMetrics(metrics.registry);
   metrics.registry.gauge('heed_series', 'Series tracked (KPI x tag combination).', () => [[registry.size()]]);
   metrics.registry.gauge('heed_sse_subscribers', 'Live-stream subscribers.', () => [[hub.subscribers()]]);
 
@@ -196,11 +159,17 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       'Sentry envelope items by category, outcome (accepted, dropped, client_discarded) and reason.',
     ),
   });
+  const reports = createReleaseReporter({ store, registry, releases, clock, log, outbox, events: errorPipeline, url: () => publicUrl });
   // New issues and regressions page within the commit that stored them.
   errorPipeline.onSignal((e) => {
     log.info(e.kind, { projectId: e.projectId, issueId: e.issueId, title: e.title, release: e.release });
     for (const sig of signalsFromError(e)) signal(sig);
   });
+  // Checks and heartbeats: dependencies and scheduled jobs, as series (checks) and signals.
+  const emitCheck = (c: CheckSignal) => signal(signalFromCheck(c));
+  const checkDeps = { store, writer, clock, log, emit: emitCheck, maxConcurrent: config.checks.maxConcurrent };
+  const { runner: checks, heartbeats, sentryCheckIn } = await createChecks(checkDeps);
+  errorPipeline.onCheckIn(sentryCheckIn);
 
   const state = { shuttingDown: false };
   const services: Services = {
@@ -215,6 +184,9 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     outbox,
     linkSecret,
     errors: errorPipeline,
+    releases,
+    checks,
+    heartbeats,
     keys: createProjectKeys(store, clock),
     limiter: createRateLimiter(config.ingest.rateLimitPerSecond),
     metrics,
@@ -269,12 +241,15 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
         const now = clock();
         detection.tick(now);
         rules.tick(now);
+        void heartbeats.tick(now).catch((err: unknown) => log.error('heartbeat tick failed', { err }));
         void alerts.tick().catch((err: unknown) => log.error('alert tick failed', { err }));
       }, 250);
       judge.unref();
       void outbox.start();
+      checks.start();
       pruneTimer = setInterval(prune, 600_000);
       saveTimer = setInterval(saveDetection, 60_000);
+      reports.start();
       tick.unref();
       pruneTimer.unref();
       saveTimer.unref();
@@ -286,13 +261,15 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       clearInterval(pruneTimer);
       clearInterval(judge);
       clearInterval(saveTimer);
+      reports.stop();
       hub.closeAll();
+      await checks.stop();
       await errorPipeline.flush();
       await writer.flush();
       await outbox.stop();
       detection.tick(clock());
       await saveDetection();
-      loop.disable();
+      stopProcessMetrics();
       await store.close();
     },
   };

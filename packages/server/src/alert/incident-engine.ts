@@ -5,6 +5,7 @@
  */
 import type { Clock, Logger } from '../kernel/index.js';
 import type { Storage } from '../store/index.js';
+import { probableCause } from './probable-cause.js';
 import { type Routing, routeIncident } from './routing.js';
 import type { AlertRecord, AlertSettings, Incident, NotifyIntent, Severity, Signal, TimelineEntry } from './types.js';
 
@@ -18,6 +19,8 @@ export interface AlertEngineDeps {
   log: Logger;
   settings: AlertSettings;
   notify(intent: NotifyIntent): Promise<void>;
+  /** The release in force in a project at a time (ms), attached to new incidents. */
+  releaseAt?(projectId: number, atMs: number): string | undefined;
 }
 
 /** The alert engine. */
@@ -83,8 +86,20 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     state: 'firing',
     firstFiredAt: now,
     lastFiredAt: now,
+    ...(s.onsetTs === undefined ? {} : { onsetAt: Math.min(s.onsetTs, now) }),
     flaps: 0,
   });
+
+  /** Names the probable first cause once alerts of several kinds are in (a timeline entry when it changes). */
+  const explain = (inc: Incident, now: number) => {
+    const cause = probableCause(inc);
+    if (!cause || cause.key === inc.probableCause?.key) {
+      if (cause) inc.probableCause = cause;
+      return;
+    }
+    inc.probableCause = cause;
+    note(inc, 'cause', `Probable first cause: ${cause.text}`, now);
+  };
 
   const fire = async (s: Signal) => {
     const now = clock();
@@ -129,6 +144,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       joined.alerts.push(toAlert(s, now));
       if (RANK[s.severity] > RANK[joined.severity]) joined.severity = s.severity;
       note(joined, 'alert', `${s.title}: ${s.explanation}`, now);
+      explain(joined, now);
       await save(joined);
       return;
     }
@@ -144,6 +160,8 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       escalated: false,
       timeline: [{ ts: now, type: 'triggered', text: `${s.title}: ${s.explanation}` }],
     };
+    const release = deps.releaseAt?.(s.projectId, body.onsetAt);
+    if (release) body.release = release;
     const doc = await store.insertDoc('incident', s.projectId, body, now);
     const inc: Incident = { ...body, id: doc.id };
     live.set(inc.id, inc);

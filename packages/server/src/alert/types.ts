@@ -38,6 +38,8 @@ export interface AlertRecord {
   state: 'firing' | 'recovering' | 'resolved';
   firstFiredAt: number;
   lastFiredAt: number;
+  /** Estimated start of the problem (ms), when the signal said. */
+  onsetAt?: number;
   recoveringSince?: number;
   /** Times it went from recovering back to firing (flapping). */
   flaps: number;
@@ -58,7 +60,8 @@ export interface TimelineEntry {
     | 'repeated'
     | 'acknowledged'
     | 'resolved'
-    | 'reopened';
+    | 'reopened'
+    | 'cause';
   text: string;
 }
 
@@ -83,6 +86,18 @@ export interface Incident {
   lastPagedAt?: number;
   escalated: boolean;
   timeline: TimelineEntry[];
+  /** With alerts of several kinds: the one that probably started it (see probable-cause.ts). */
+  probableCause?: ProbableCause;
+  /** The release in force when the problem started (from the releases room). */
+  release?: string;
+}
+
+/** The alert named as an incident's probable first cause, with a sentence that says why. */
+export interface ProbableCause {
+  key: string;
+  title: string;
+  onsetAt: number;
+  text: string;
 }
 
 /** A rule a user writes: a threshold on a KPI over a window, or its absence. */

@@ -14,7 +14,7 @@ export const CLIENT_OPTIONS: Record<string, OptionSpec> = {
 export interface Client {
   url: string;
   token: string;
-  call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 /** Resolves URL and token from flags, env, config and the data folder. */
@@ -33,7 +33,7 @@ export async function connect(values: Record<string, string | boolean | undefine
   return {
     url,
     token,
-    async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
       let res: Response;
       try {
         res = await fetch(`${url}${path}`, {

@@ -77,7 +77,7 @@ describe('heed CLI', () => {
     assert.match(cfg['auth.adminToken'].value, /masked/);
     const bad = heed(['config', 'print'], { HEED_STORE_KIND: 'pg' });
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /'store.kind' \(from HEED_STORE_KIND\) must be 'sqlite' or 'memory': current value is 'pg'/);
+    assert.match(bad.err, /'store.kind' \(from HEED_STORE_KIND\) must be 'sqlite' or 'memory' or 'clickhouse': current value is 'pg'/);
     const typo = heed(['config', 'print'], { HEED_SERVER_PROT: '1' });
     assert.match(typo.err, /Unknown environment variable HEED_SERVER_PROT/);
     const file = join(dir, 'bad.json');

@@ -2,10 +2,15 @@
 
 import { UsageError } from './args.js';
 import { backtestCommand } from './backtest-command.js';
+import { checksAdd, checksList, checksRemove, heartbeatsAdd, heartbeatsList, heartbeatsRemove } from './checks-command.js';
 import { configPrint } from './config-print.js';
+import { demoCommand } from './demo-command.js';
 import { importCommand } from './import-command.js';
 import { incidentsAck, incidentsList, incidentsResolve, reportCommand } from './incidents-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { applyCommand, statusCommand, verifyCommand } from './monitors-command.js';
 import { projectsCreate, projectsList, projectsRotateKey } from './projects-command.js';
+import { releasesDeploy, releasesImpact, releasesList } from './releases-command.js';
 import { startCommand } from './start-command.js';
 
 type Run = (argv: string[]) => Promise<number>;
@@ -17,6 +22,8 @@ interface Entry {
 
 const COMMANDS: Record<string, Entry> = {
   start: { summary: 'Start the Heed server (embedded SQLite by default).', run: startCommand },
+  demo: { summary: 'Start Heed with a simulated shop, weeks of history and a story to watch.', run: demoCommand },
+  migrate: { summary: 'Apply pending schema migrations to the configured store (ClickHouse: run before start).', run: migrateCommand },
   projects: {
     summary: 'Create, list and rotate the keys of projects.',
     subs: {
@@ -27,6 +34,22 @@ const COMMANDS: Record<string, Entry> = {
   },
   import: { summary: 'Backfill history from an NDJSON or CSV file into a running Heed.', run: importCommand },
   backtest: { summary: 'Run the live detectors over CSV history; write scores and alerts per row.', run: backtestCommand },
+  checks: {
+    summary: 'Add, list and remove active checks of dependencies (HTTP, TCP).',
+    subs: {
+      add: { summary: 'Add an HTTP(S) or TCP check.', run: checksAdd },
+      list: { summary: 'List checks with their state.', run: checksList },
+      remove: { summary: 'Remove a check.', run: checksRemove },
+    },
+  },
+  heartbeats: {
+    summary: 'Add, list and remove heartbeats of scheduled jobs.',
+    subs: {
+      add: { summary: 'Add a heartbeat; prints its ping URL.', run: heartbeatsAdd },
+      list: { summary: 'List heartbeats with their state.', run: heartbeatsList },
+      remove: { summary: 'Remove a heartbeat.', run: heartbeatsRemove },
+    },
+  },
   incidents: {
     summary: 'List, acknowledge and resolve incidents.',
     subs: {
@@ -35,6 +58,17 @@ const COMMANDS: Record<string, Entry> = {
       resolve: { summary: 'Resolve an incident.', run: incidentsResolve },
     },
   },
+  releases: {
+    summary: 'Record deploys and read their impact on KPIs, funnels and errors.',
+    subs: {
+      deploy: { summary: 'Record a deploy (from CI): VERSION [--environment] [--commit].', run: releasesDeploy },
+      list: { summary: 'List releases, newest first.', run: releasesList },
+      impact: { summary: "A release's effect on every KPI and funnel, with 95% intervals.", run: releasesImpact },
+    },
+  },
+  verify: { summary: 'Validate the monitors file (heed.monitors.json) for CI.', run: verifyCommand },
+  apply: { summary: 'Sync the monitors file to a running Heed (diff first).', run: applyCommand },
+  status: { summary: 'Show each declared monitor against production.', run: statusCommand },
   report: { summary: 'MTTD, MTTN, MTTA and MTTR of a period.', run: reportCommand },
   config: {
     summary: 'Inspect the configuration.',

@@ -40,7 +40,10 @@ describe('config', () => {
 
   it('refuses bad values with a message that names the fix', () => {
     const bad: Array<[Parameters<typeof loadConfig>[0], RegExp]> = [
-      [{ env: { HEED_STORE_KIND: 'pg' } }, /'store.kind' \(from HEED_STORE_KIND\) must be 'sqlite' or 'memory': current value is 'pg'/],
+      [
+        { env: { HEED_STORE_KIND: 'pg' } },
+        /'store.kind' \(from HEED_STORE_KIND\) must be 'sqlite' or 'memory' or 'clickhouse': current value is 'pg'/,
+      ],
       [{ env: { HEED_SERVER_PORT: '70000' } }, /'server.port' .* must be between 0 and 65535/],
       [{ env: { HEED_SERVER_PORT: 'eighty' } }, /'server.port' .* must be an integer/],
       [{ env: { HEED_SERVR_PORT: '1' } }, /Unknown environment variable HEED_SERVR_PORT/],

@@ -3,7 +3,16 @@
 /** The effective, frozen configuration. */
 export interface Config {
   server: { host: string; port: number; publicUrl: string; shutdownTimeoutMs: number };
-  store: { kind: 'sqlite' | 'memory'; dataDir: string; sync: 'normal' | 'full' };
+  store: {
+    kind: 'sqlite' | 'memory' | 'clickhouse';
+    dataDir: string;
+    sync: 'normal' | 'full';
+    clickhouseUrl: string;
+    clickhouseDatabase: string;
+    clickhouseUser: string;
+    clickhousePassword: string;
+    clickhouseBufferMb: number;
+  };
   retention: { rawEventsHours: number; secondsHours: number; minutesDays: number; hoursDays: number };
   ingest: {
     maxBodyBytes: number;
@@ -26,6 +35,7 @@ export interface Config {
   detect: { graceMs: number };
   alert: { resolveAfterSeconds: number; reopenWindowMinutes: number; repeatMinutes: number };
   notify: { maxAttempts: number; timeoutMs: number };
+  checks: { maxConcurrent: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }
 
@@ -62,9 +72,9 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     path: 'store.kind',
     type: 'enum',
-    values: ['sqlite', 'memory'],
+    values: ['sqlite', 'memory', 'clickhouse'],
     default: 'sqlite',
-    doc: 'Where data lives: embedded SQLite in `store.dataDir`, or memory (lost on exit; for tests and trials).',
+    doc: 'Where data lives: embedded SQLite in `store.dataDir`, memory (lost on exit; for tests and trials), or a ClickHouse server shared by several Heed nodes (docs/clickhouse.md).',
   },
   { path: 'store.dataDir', type: 'string', default: './heed-data', doc: 'Folder of the SQLite database (heed.db with its WAL).' },
   {
@@ -73,6 +83,28 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     values: ['normal', 'full'],
     default: 'normal',
     doc: 'SQLite synchronous mode. normal: an acknowledged batch survives a crash of Heed (kill -9); full: it also survives power loss, at a cost in write speed.',
+  },
+  {
+    path: 'store.clickhouseUrl',
+    type: 'string',
+    default: 'http://127.0.0.1:8123',
+    doc: 'HTTP URL of the ClickHouse server (store.kind clickhouse).',
+  },
+  {
+    path: 'store.clickhouseDatabase',
+    type: 'string',
+    default: 'heed',
+    doc: 'ClickHouse database; `heed migrate` creates it and its tables.',
+  },
+  { path: 'store.clickhouseUser', type: 'string', default: 'default', doc: 'ClickHouse user.' },
+  { path: 'store.clickhousePassword', type: 'string', default: '', secret: true, doc: 'ClickHouse password.' },
+  {
+    path: 'store.clickhouseBufferMb',
+    type: 'int',
+    min: 1,
+    max: 65536,
+    default: 256,
+    doc: 'Local write-ahead buffer (in `store.dataDir`) for batches acknowledged while ClickHouse is unreachable; when full, ingest answers 503 with Retry-After.',
   },
   { path: 'retention.rawEventsHours', type: 'int', min: 1, max: 87600, default: 168, doc: 'How long raw events are kept for drill-down.' },
   { path: 'retention.secondsHours', type: 'int', min: 1, max: 8760, default: 48, doc: 'How long per-second buckets are kept.' },
@@ -213,6 +245,14 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     max: 120000,
     default: 10000,
     doc: 'Time allowed for one delivery attempt (HTTP request or SMTP session).',
+  },
+  {
+    path: 'checks.maxConcurrent',
+    type: 'int',
+    min: 1,
+    max: 10000,
+    default: 100,
+    doc: 'Active checks probed at the same time at most; the rest wait their turn (a hung target holds a slot until its timeout).',
   },
   {
     path: 'log.level',

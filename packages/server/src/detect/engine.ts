@@ -64,8 +64,9 @@ interface Tracked {
   history: Map<number, number>;
   /** Wall time (ms) until which a backfill is taken to be in progress. */
   backfillUntil: number;
-  /** How late (s after its second ended) this series' data arrives: a slowly decaying maximum. */
+  /** How late (s after its second ended) this series' oldest data arrives per commit: a maximum halving each minute. */
   lag: number;
+  lagAt: number;
   /** True from an alert until the series is normal again (then a recovery is raised). */
   alerting: boolean;
 }
@@ -73,17 +74,18 @@ interface Tracked {
 /** Creates the engine. */
 export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
   const graceMs = deps.graceMs ?? 250;
-  const graceOf = (t: Tracked) => Math.min(10_000, Math.max(graceMs, t.lag * 1000 + 200));
+  const graceOf = (t: Tracked) => Math.min(10_000, Math.max(graceMs, t.lag * 1250 + 200));
   const tracked = new Map<number, Tracked>();
   const detectors = new Map<string, Detector>();
   const listeners = new Set<(e: EngineEvent) => void>();
   let saved: Record<string, { cursor: number; state: DetectorState; alerting?: boolean }> = {};
 
   const detectorFor = (row: SeriesRow): Detector => {
-    const opts = { ...deps.optionsFor?.(row), kind: row.type };
+    // The label is part of the key: explanations name the series' own KPI.
+    const opts = { label: row.kpi, ...deps.optionsFor?.(row), kind: row.type };
     const key = JSON.stringify(opts);
     let d = detectors.get(key);
-    if (!d) detectors.set(key, (d = createDetector({ label: row.kpi, ...opts })));
+    if (!d) detectors.set(key, (d = createDetector(opts)));
     return d;
   };
 
@@ -102,6 +104,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       history: new Map(),
       backfillUntil: 0,
       lag: 1,
+      lagAt: 0,
       alerting: old?.alerting ?? false,
     };
     tracked.set(id, t);
@@ -110,6 +113,8 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
 
   return {
     onCommit(deltas, nowMs) {
+      // How late the oldest data of this commit is, per series: a client's batching cadence.
+      const oldest = new Map<Tracked, number>();
       for (const d of deltas) {
         const t = track(d.seriesId);
         if (!t) continue;
@@ -120,11 +125,19 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           t.backfillUntil = nowMs + BACKFILL_QUIET_MS;
           continue;
         }
-        if (nowMs !== undefined) t.lag = Math.max(nowMs / 1000 - d.ts - 1, t.lag * 0.999, 0);
+        if (nowMs !== undefined) oldest.set(t, Math.max(oldest.get(t) ?? 0, nowMs / 1000 - d.ts - 1));
         // A late bucket (its second already judged) counts towards the second being judged now.
         const sec = t.cursor > 0 && d.ts + 1 <= t.cursor ? Math.floor(t.cursor) : d.ts;
         if (isCount) t.open.set(sec, (t.open.get(sec) ?? 0) + d.count);
         else t.open.set(sec, d.last);
+      }
+      if (nowMs === undefined) return;
+      for (const [t, late] of oldest) {
+        const decayed = t.lag * 2 ** (-(nowMs - t.lagAt) / 60_000);
+        // A commit whose oldest data is more than 10 s late is a catch-up (a client back online
+        // or a backfill), not the client's cadence: it does not lengthen the wait.
+        t.lag = late <= 10 ? Math.max(late, decayed) : decayed;
+        t.lagAt = nowMs;
       }
     },
     tick(nowMs) {
@@ -137,6 +150,8 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           const r = t.det.step(t.state, { ts, value, dt });
           t.state = r.state;
           const st = r.verdict.status;
+          // What history says is learned, not paged: an anomaly weeks ago is no incident today.
+          if (ts < nowMs / 1000 - HISTORY_AGE_SECONDS) return;
           const recovered = t.alerting && (st === 'normal' || st === 'shift');
           if (st === 'alert') t.alerting = true;
           else if (recovered) t.alerting = false;
@@ -163,7 +178,8 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           }
           t.history.delete(m);
         }
-        const secs = [...t.open.keys()].filter((sec) => sec + 1 <= until).sort((a, b) => a - b);
+        // While a backfill is arriving, live seconds wait: the history before them may not be in yet.
+        const secs = nowMs < t.backfillUntil ? [] : [...t.open.keys()].filter((sec) => sec + 1 <= until).sort((a, b) => a - b);
         if (t.cursor === 0 && secs.length > 0) t.cursor = secs[0] as number;
         for (const sec of secs) {
           if (isCount && sec > t.cursor) emit(sec, 0, sec - t.cursor);

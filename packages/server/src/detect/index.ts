@@ -13,6 +13,7 @@ export {
   KIND_DEFAULTS,
 } from './detector.js';
 export { createDetectionEngine, type DetectionEngine, type EngineDeps, type EngineEvent } from './engine.js';
+export { createBaseline, expectAt, learn } from './seasonal-baseline.js';
 export { restingSurprise, SURPRISE_TUNING, type SurpriseState, surprise } from './surprise.js';
 export type {
   BaselineState,

@@ -22,7 +22,7 @@ export async function projectOf(s: Services, ctx: Ctx): Promise<Project> {
 /** Wraps a handler so it first checks the admin token. */
 export function admin(s: Services, h: Handler): Handler {
   return (ctx) => {
-    requireAdmin(ctx.req, ctx.query, s.adminToken);
+    requireAdmin(ctx.req, ctx.query, s.adminToken, s.clock());
     return h(ctx);
   };
 }

@@ -3,19 +3,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errorBody } from '../kernel/index.js';
 import { projectRoutes } from './admin-routes.js';
 import { alertRoutes } from './alert-routes.js';
+import { checkRoutes } from './check-routes.js';
 import type { Ctx, Handler, Reply } from './context.js';
 import { createIngestHandler } from './ingest-route.js';
 import { issueRoutes } from './issue-routes.js';
+import { monitorRoutes } from './monitor-routes.js';
 import { queryRoutes } from './query-routes.js';
+import { releaseRoutes } from './release-routes.js';
 import { createRouter } from './router.js';
 import { sentryRoutes } from './sentry-routes.js';
 import type { Services } from './services.js';
+import { sessionRoutes } from './session-routes.js';
+import { statusRoutes } from './status-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { webRoutes } from './web-routes.js';
 
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
-  'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Request-Id, X-Sentry-Auth',
+  'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Request-Id, X-Sentry-Auth, X-Heed-CSRF',
   'access-control-expose-headers': 'Retry-After, X-Request-Id, X-Sentry-Rate-Limits, X-Sentry-Error',
   'access-control-max-age': '86400',
 };
@@ -35,6 +41,12 @@ export function createApp(s: Services): App {
     ...alertRoutes(s),
     ...sentryRoutes(s),
     ...issueRoutes(s),
+    ...releaseRoutes(s),
+    ...monitorRoutes(s),
+    ...sessionRoutes(s),
+    ...checkRoutes(s),
+    ...statusRoutes(s),
+    ...webRoutes(s),
   ]) {
     router.add(m, p, h);
     routes.push([m, p]);

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../kernel/index.js';
 import type { Project, Storage } from '../store/index.js';
+import { acceptSession } from './session.js';
 
 /** Reads `Authorization: Bearer <token>`. */
 export function bearer(req: IncomingMessage): string | undefined {
@@ -19,9 +20,13 @@ export function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Requires the admin token (header, or `?token=` for EventSource which cannot set headers). */
-export function requireAdmin(req: IncomingMessage, query: URLSearchParams, adminToken: string): void {
+/**
+ * Requires the admin token (header, or `?token=` for EventSource which cannot set headers), or a
+ * dashboard session cookie (with its CSRF header on state-changing calls; see session.ts).
+ */
+export function requireAdmin(req: IncomingMessage, query: URLSearchParams, adminToken: string, nowMs = Date.now()): void {
   const given = bearer(req) ?? query.get('token') ?? undefined;
+  if (!given && acceptSession(req, adminToken, nowMs)) return;
   if (!given) throw new ApiError('auth.missing', 'This call needs the admin token: send `Authorization: Bearer <token>`.');
   if (!sameToken(given, adminToken)) throw new ApiError('auth.invalid', 'The admin token is not valid.');
 }

@@ -31,6 +31,11 @@ const CASES: Record<string, Case> = {
   'request.invalid_param': (h) => h.get(`/api/v1/projects/${h.project.id}/query?kpi=signup&from=yesterday-ish`),
   'auth.missing': (h) => h.request({ method: 'POST', url: `/api/${h.project.id}/events`, payload: '[]' }),
   'auth.invalid': (h) => h.send([{ name: 'signup' }], { key: 'wrong' }),
+  'auth.csrf': async (h) => {
+    const login = await h.request({ method: 'POST', url: '/api/v1/session', json: { token: h.admin } });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    return h.request({ method: 'POST', url: '/api/v1/projects', headers: { cookie }, json: { name: 'no-csrf' } });
+  },
   'auth.forbidden': async (h) => {
     const other = await h.request({
       method: 'POST',
@@ -91,7 +96,24 @@ const CASES: Record<string, Case> = {
     await send('a'.repeat(32));
     return send('b'.repeat(32));
   },
+  'check.invalid': (h) =>
+    h.request({
+      method: 'POST',
+      url: `/api/v1/projects/${h.project.id}/checks`,
+      headers: { authorization: `Bearer ${h.admin}` },
+      json: { name: 'x' },
+    }),
+  'check.not_found': (h) => h.get(`/api/v1/projects/${h.project.id}/checks/99`),
+  'status_page.not_found': (h) => h.request({ method: 'GET', url: `/status/${h.project.id}` }),
   'issue.not_found': (h) => h.get(`/api/v1/projects/${h.project.id}/issues/12345`),
+  'release.not_found': (h) => h.get(`/api/v1/projects/${h.project.id}/releases/${encodeURIComponent('shop@9.9.9')}/impact`),
+  'monitors.invalid': (h) =>
+    h.request({
+      method: 'POST',
+      url: `/api/v1/projects/${h.project.id}/monitors`,
+      headers: { authorization: `Bearer ${h.admin}` },
+      json: { monitors: { kpis: { signup: { direction: 'sideways' } } } },
+    }),
   'server.shutting_down': async (h) => {
     h.built.services.state.shuttingDown = true;
     return h.send([{ name: 'a' }]);

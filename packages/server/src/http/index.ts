@@ -3,5 +3,6 @@
 export { projectView } from './admin-routes.js';
 export { type App, createApp } from './app.js';
 export { createProjectKeys, type ProjectKeys } from './auth.js';
+export { createHttpMetrics } from './metrics.js';
 export { createRateLimiter, type RateLimiter } from './rate-limit.js';
 export type { HttpMetrics, Services } from './services.js';

@@ -86,7 +86,9 @@ export function createIngestHandler(s: Services) {
     } catch (err) {
       ctx.log.error('store commit failed', { err });
       drop('store_unavailable', result.accepted);
-      throw new ApiError('store.unavailable', 'The events could not be stored; nothing of this batch was kept. Retry.');
+      throw new ApiError('store.unavailable', 'The events could not be stored; nothing of this batch was kept. Retry.', undefined, {
+        'retry-after': '5',
+      });
     }
     metrics.events.inc({ outcome: 'accepted' }, result.accepted);
     if (rejected.length > 0) metrics.events.inc({ outcome: 'rejected' }, rejected.length);

@@ -2,11 +2,13 @@
 
 import type { AlertEngine, RuleEvaluator } from '../alert/index.js';
 import type { LiveHub } from '../api/index.js';
+import type { CheckRunner, HeartbeatMonitor } from '../checks/index.js';
 import type { Config } from '../config/index.js';
 import type { EngineEvent } from '../detect/index.js';
 import type { ErrorPipeline } from '../issues/index.js';
 import type { Clock, Counter, Histogram, Logger, MetricsRegistry } from '../kernel/index.js';
 import type { Outbox } from '../notify/index.js';
+import type { ReleaseRegistry } from '../releases/index.js';
 import type { SeriesRegistry, Storage, Writer } from '../store/index.js';
 import type { ProjectKeys } from './auth.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -37,6 +39,12 @@ export interface Services {
   linkSecret: string;
   /** Error tracking: Sentry envelopes to issues. */
   errors: ErrorPipeline;
+  /** Active checks of dependencies. */
+  checks: CheckRunner;
+  /** Heartbeats of scheduled jobs. */
+  heartbeats: HeartbeatMonitor;
+  /** Releases and deploys (the release in force). */
+  releases: ReleaseRegistry;
   keys: ProjectKeys;
   limiter: RateLimiter;
   metrics: HttpMetrics;

@@ -8,6 +8,7 @@ import type { Envelope } from '../ingest/index.js';
 import type { Clock, Counter, Logger } from '../kernel/index.js';
 import { createScrubber, normalizeErrorEvent } from '../normalize/index.js';
 import type { ErrorCommitResult, ErrorRecord, ErrorStore, OutcomeRow, SessionRow, Writer } from '../store/index.js';
+import { type CheckInItem, checkInItem } from './check-in-item.js';
 import { clientReportRows, itemCategory, itemQuantity, sessionAggregateRows, sessionRow } from './sdk-items.js';
 import { toRecord } from './to-record.js';
 
@@ -48,6 +49,10 @@ export interface IngestMeta {
 export interface ErrorPipeline {
   ingest(projectId: number, envelope: Envelope, meta: IngestMeta): IngestSummary;
   onSignal(listener: (s: ErrorSignal) => void): () => void;
+  /** Receives each valid `check_in` item (heartbeats), as it arrives. */
+  onCheckIn(listener: (c: CheckInItem) => void): () => void;
+  /** Told the release of every committed event (once per release per commit): implicit deploys. */
+  onRelease(listener: (projectId: number, release: string, environment: string, ts: number) => void): () => void;
   /** Commits what is pending and waits for commits in flight. */
   flush(): Promise<void>;
 }
@@ -84,6 +89,8 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
   let scheduled = false;
   let inFlight: Promise<void> | undefined;
   const listeners = new Set<(s: ErrorSignal) => void>();
+  const releaseListeners = new Set<(projectId: number, release: string, environment: string, ts: number) => void>();
+  const checkInListeners = new Set<(c: CheckInItem) => void>();
 
   const count = (projectId: number, now: number, category: string, outcome: string, reason: string, quantity: number) => {
     d.items?.inc({ category, outcome, reason }, quantity);
@@ -96,6 +103,20 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
 
   const emit = (recs: readonly ErrorRecord[], results: readonly ErrorCommitResult[]) => {
     const perSecond = new Map<string, { projectId: number; sec: number; n: number }>();
+    const releases = new Map<string, ErrorRecord>();
+    for (const r of recs) {
+      const k = `${r.projectId}\u0000${r.release}\u0000${r.environment}`;
+      if (r.release && (releases.get(k)?.ts ?? Number.POSITIVE_INFINITY) > r.ts) releases.set(k, r);
+    }
+    for (const r of releases.values()) {
+      for (const l of releaseListeners) {
+        try {
+          l(r.projectId, r.release, r.environment, r.ts);
+        } catch (err) {
+          d.log.error('release listener failed', { err });
+        }
+      }
+    }
     for (let i = 0; i < recs.length; i++) {
       const r = recs[i] as ErrorRecord;
       const res = results[i];
@@ -232,6 +253,19 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
             if (cur) cur.quantity += o.quantity;
             else outcomes.set(k, o);
           }
+        } else if (item.type === 'check_in') {
+          const c = item.payload.length <= d.maxItemBytes ? checkInItem(projectId, item.payload, now) : undefined;
+          if (!c) {
+            drop(category, 'invalid_check_in', n);
+            continue;
+          }
+          for (const l of checkInListeners) {
+            try {
+              l(c);
+            } catch (err) {
+              d.log.error('check-in listener failed', { err });
+            }
+          }
         } else if (item.payload.length > d.maxItemBytes && item.type !== 'attachment') {
           drop(category, 'too_large', n);
           continue;
@@ -246,6 +280,14 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
     onSignal(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onRelease(listener) {
+      releaseListeners.add(listener);
+      return () => releaseListeners.delete(listener);
+    },
+    onCheckIn(listener) {
+      checkInListeners.add(listener);
+      return () => checkInListeners.delete(listener);
     },
     async flush() {
       while (inFlight) await inFlight;

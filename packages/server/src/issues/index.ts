@@ -1,4 +1,5 @@
 /** @module Issues: the error pipeline from Sentry envelopes to grouped issues, with signals and the `errors` KPI. */
+export { type CheckInItem, checkInItem } from './check-in-item.js';
 export {
   createErrorPipeline,
   type ErrorPipeline,

@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   'auth.missing': { status: 401, doc: 'No credentials: send `Authorization: Bearer <token>` (or `?key=` on ingest).' },
   'auth.invalid': { status: 401, doc: 'The key or token is not known.' },
   'auth.forbidden': { status: 403, doc: "The key is valid but belongs to another project, or can't do this." },
+  'auth.csrf': {
+    status: 403,
+    doc: 'A POST, PATCH or DELETE made with the dashboard session cookie lacks the `X-Heed-CSRF` header of its session.',
+  },
   'project.not_found': { status: 404, doc: 'No project has this id.' },
   'project.invalid_name': { status: 400, doc: 'Project names are 1-64 characters of letters, digits, space, `_`, `-`, `.`.' },
   'kpi.not_found': { status: 404, doc: 'The project has no KPI of this name.' },
@@ -69,6 +73,17 @@ export const ERROR_CODES = {
     doc: 'The project sent more than `errors.rateLimitPerSecond` error events per second; `Retry-After` and `X-Sentry-Rate-Limits` say for how long. Envelopes that also hold other items get 200 with the same headers.',
   },
   'issue.not_found': { status: 404, doc: 'The project has no issue (or stored error event) with this id.' },
+  'check.invalid': {
+    status: 400,
+    doc: 'The check or heartbeat definition is not valid (or its name/slug is taken); the message names the field.',
+  },
+  'check.not_found': { status: 404, doc: 'The project has no check or heartbeat of this id or slug.' },
+  'status_page.not_found': { status: 404, doc: 'The project has not enabled its public status page.' },
+  'release.not_found': { status: 404, doc: 'The project has no release of this version, or no deploy of this id.' },
+  'monitors.invalid': {
+    status: 400,
+    doc: 'The monitors declaration is invalid; `problems` lists each one with its path and the fix (run `heed verify`).',
+  },
   internal: { status: 500, doc: 'A bug in Heed. The log line with the request id has the details.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 

@@ -10,4 +10,5 @@ export {
   type Histogram,
   type MetricsRegistry,
 } from './metrics.js';
+export { registerProcessMetrics } from './process-metrics.js';
 export { type Outcome, ok, reject } from './result.js';

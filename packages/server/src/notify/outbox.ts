@@ -27,6 +27,8 @@ export interface OutboxDeps {
 export interface Outbox {
   /** Stores one item per channel, then delivers in the background. */
   enqueue(intent: NotifyIntent): Promise<number[]>;
+  /** Stores an already rendered message (e.g. a release report, incidentId 0) for each channel. */
+  enqueueMessage(projectId: number, channels: readonly number[], message: Message): Promise<number[]>;
   /** Loads pending items (after a restart) and starts delivering. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -133,6 +135,27 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           createdAt: now,
         };
         await store.updateDoc('outbox', doc.id, item, now);
+        queue.set(doc.id, item);
+        ids.push(doc.id);
+      }
+      pump();
+      return ids;
+    },
+    async enqueueMessage(projectId, channels, message) {
+      const ids: number[] = [];
+      const now = clock();
+      for (const channelId of channels) {
+        const keyed = { ...message, idempotencyKey: `${message.idempotencyKey}-${channelId}` };
+        const item: OutboxItem = {
+          incidentId: 0,
+          channelId,
+          message: keyed,
+          status: 'pending',
+          attempts: 0,
+          nextAttemptAt: now,
+          createdAt: now,
+        };
+        const doc = await store.insertDoc<OutboxItem>('outbox', projectId, item, now);
         queue.set(doc.id, item);
         ids.push(doc.id);
       }

@@ -25,12 +25,13 @@ export function renderMessage(
   const firing = inc.alerts.filter((a) => a.state !== 'resolved');
   const lead = firing[0] ?? inc.alerts[0];
   const more = inc.alerts.length > 1 ? ` (+${inc.alerts.length - 1} related alert${inc.alerts.length > 2 ? 's' : ''})` : '';
+  const cause = inc.probableCause ? ` — probable cause: ${inc.probableCause.title}` : '';
   return {
     version: 1,
     event: `incident.${event}`,
     idempotencyKey: key,
     sentAt: new Date(opts.now).toISOString(),
-    summary: `[Heed] ${VERB[event]} #${inc.id} ${inc.severity}: ${inc.title}${more}${lead ? ` — ${lead.explanation}` : ''}`,
+    summary: `[Heed] ${VERB[event]} #${inc.id} ${inc.severity}: ${inc.title}${more}${lead ? ` — ${lead.explanation}` : ''}${cause}`,
     incident: {
       id: inc.id,
       projectId: inc.projectId,
@@ -42,6 +43,7 @@ export function renderMessage(
       onsetAt: iso(inc.onsetAt) as string,
       detectedAt: iso(inc.detectedAt) as string,
       resolvedAt: iso(inc.resolvedAt),
+      ...(inc.probableCause ? { probableCause: inc.probableCause } : {}),
       alerts: inc.alerts.map((a) => ({
         key: a.key,
         source: a.source,

@@ -30,6 +30,8 @@ export interface Message {
     onsetAt: string;
     detectedAt: string;
     resolvedAt: string | null;
+    /** With alerts of several kinds: the one that probably started it. */
+    probableCause?: { key: string; title: string; onsetAt: number; text: string };
     alerts: Array<{
       key: string;
       source: string;

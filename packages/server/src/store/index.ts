@@ -21,10 +21,22 @@ export type {
 export { RESOLUTIONS } from './types.js';
 export { type AppendResult, type CommitListener, createWriter, type Writer } from './writer.js';
 
-/** Opens the configured backend; SQLite is loaded only when asked for. */
-export async function openStore(opts: { kind: 'sqlite' | 'memory'; dataDir: string; sync: 'normal' | 'full' }): Promise<Storage> {
+/** Opens the configured backend; SQLite and ClickHouse are loaded only when asked for. */
+export async function openStore(opts: {
+  kind: 'sqlite' | 'memory' | 'clickhouse';
+  dataDir: string;
+  sync: 'normal' | 'full';
+  clickhouseUrl?: string;
+  clickhouseDatabase?: string;
+  clickhouseUser?: string;
+  clickhousePassword?: string;
+  clickhouseBufferMb?: number;
+}): Promise<Storage> {
   let store: Storage;
-  if (opts.kind === 'sqlite') {
+  if (opts.kind === 'clickhouse') {
+    const { openClickHouseStore } = await import('./clickhouse/index.js');
+    store = openClickHouseStore(opts);
+  } else if (opts.kind === 'sqlite') {
     const { createSqliteStore } = await import('./sqlite/sqlite-store.js');
     store = createSqliteStore({ dataDir: opts.dataDir, sync: opts.sync });
   } else {
@@ -33,6 +45,11 @@ export async function openStore(opts: { kind: 'sqlite' | 'memory'; dataDir: stri
   }
   await store.init();
   return store;
+}
+/** `heed migrate` on ClickHouse: creates the database and applies pending migrations (client loaded lazily). */
+export async function migrateClickHouse(opts: Parameters<typeof openStore>[0]): Promise<{ from: number; to: number }> {
+  const m = await import('./clickhouse/index.js');
+  return m.migrateClickHouse(opts);
 }
 export {
   BREAKDOWN_DIMS,
@@ -50,3 +67,4 @@ export {
   type StoredErrorEvent,
 } from './error-types.js';
 export { createProject, dsnFor, newProjectKey, rotateProjectKey, validProjectName } from './projects.js';
+export { adminTokenFor, secretFor } from './secrets.js';

@@ -1,5 +1,7 @@
 /** @module Shared test fixtures. */
 
 export { type ChildHeed, startChildHeed } from './child-heed.js';
+export { clickHouseAvailable, freePort, startTestClickHouse, type TestClickHouse } from './clickhouse-server.js';
+export { MONDAY, type ReleaseSeriesOptions, releaseSeries, seeded, weekShape } from './release-series.js';
 export { loadSentryRecords, readFixture, retarget, type SentryRecord } from './sentry-fixtures.js';
 export { createTestHeed, type TestHeed } from './test-heed.js';

@@ -1,0 +1,55 @@
+/** @module Monitors-as-code API: validate, diff and apply a declaration; status against production. */
+import { ApiError } from '../kernel/index.js';
+import { appliedDeclaration, applyDeclaration, monitorStatus, planApply, verifyDeclaration } from '../monitors/index.js';
+import { admin, projectOf } from './admin-routes.js';
+import type { Handler } from './context.js';
+import { readJson } from './read-json.js';
+import type { Services } from './services.js';
+
+/** The monitors routes. */
+export function monitorRoutes(s: Services): Array<[string, string, Handler]> {
+  const base = '/api/v1/projects/:projectId/monitors';
+  return [
+    [
+      'POST',
+      base,
+      admin(s, async (ctx) => {
+        const p = await projectOf(s, ctx);
+        const body = await readJson(ctx.req);
+        const extra = Object.keys(body).find((k) => k !== 'monitors' && k !== 'dryRun');
+        if (extra) throw new ApiError('request.invalid_body', `Unknown field '${extra}'; send {"monitors": {...}, "dryRun": true|false}.`);
+        if (body.dryRun !== undefined && typeof body.dryRun !== 'boolean')
+          throw new ApiError('request.invalid_body', '`dryRun` must be true or false.');
+        const { declaration, problems } = verifyDeclaration(body.monitors);
+        if (problems.length > 0) {
+          const first = problems[0] as { path: string; message: string };
+          throw new ApiError('monitors.invalid', `${problems.length} problem(s); first: ${first.path}: ${first.message}`, { problems });
+        }
+        if (body.dryRun === true) return { status: 200, body: { applied: false, changes: await planApply(s.store, p.id, declaration) } };
+        const changes = await applyDeclaration(s.store, p.id, declaration, s.clock(), {
+          ruleChanged: async (id, projectId, rule) => {
+            if (rule) await s.rules.set(id, projectId, rule, s.clock());
+            else s.rules.remove(id, s.clock());
+          },
+        });
+        return { status: 200, body: { applied: true, changes } };
+      }),
+    ],
+    [
+      'GET',
+      `${base}/status`,
+      admin(s, async (ctx) => {
+        const p = await projectOf(s, ctx);
+        const d = await appliedDeclaration(s.store, p.id);
+        if (!d) return { status: 200, body: { applied: false, monitors: [] } };
+        const monitors = await monitorStatus(
+          { store: s.store, registry: s.registry, incidents: await s.alerts.list(p.id) },
+          p.id,
+          d,
+          s.clock(),
+        );
+        return { status: 200, body: { applied: true, monitors } };
+      }),
+    ],
+  ];
+}
