@@ -24,6 +24,7 @@ function once(url: URL, spec: CheckSpec, deadline: number): Promise<{ res: Incom
       method: spec.method,
       headers: { 'user-agent': 'Heed-Check/1', ...spec.headers },
       agent: false,
+      rejectUnauthorized: spec.ignoreTlsErrors !== true,
       timeout: Math.max(1, deadline - Date.now()),
     });
     const timer = setTimeout(() => req.destroy(new Error(`timed out after ${spec.timeoutMs} ms`)), Math.max(1, deadline - Date.now()));

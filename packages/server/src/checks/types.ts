@@ -17,6 +17,8 @@ export interface CheckSpec {
   followRedirects: boolean;
   /** Warn this many days before the TLS certificate expires (0: never). */
   tlsWarnDays: number;
+  /** Accept certificates that do not verify (self-signed internal services); expiry is still watched. */
+  ignoreTlsErrors?: boolean;
   /** A response slower than this (ms) counts as slow (0: only detection on `check.latency_ms` judges). */
   slowMs: number;
   /** Consecutive failures before it is down; failures are re-probed quickly to confirm. */
