@@ -193,6 +193,7 @@ export function createRuleEvaluator(deps: RuleDeps): RuleEvaluator {
       if (st.firing) deps.emit(signal(st, false, now, null));
     },
     onCommit(deltas, now) {
+      if (rules.size === 0) return;
       const touched = new Set<RuleState>();
       for (const d of deltas) {
         const row = deps.series(d.seriesId);
