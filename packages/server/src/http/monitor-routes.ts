@@ -1,4 +1,6 @@
 /** @module Monitors-as-code API: validate, diff and apply a declaration; status against production. */
+
+import { type CheckSpec, type HeartbeatSpec, validateCheck, validateHeartbeat } from '../checks/index.js';
 import { ApiError } from '../kernel/index.js';
 import { appliedDeclaration, applyDeclaration, monitorStatus, planApply, verifyDeclaration } from '../monitors/index.js';
 import { admin, projectOf } from './admin-routes.js';
@@ -30,6 +32,19 @@ export function monitorRoutes(s: Services): Array<[string, string, Handler]> {
           ruleChanged: async (id, projectId, rule) => {
             if (rule) await s.rules.set(id, projectId, rule, s.clock());
             else s.rules.remove(id, s.clock());
+          },
+          liveItem: async (section, projectId, oldId, spec) => {
+            const room = section === 'checks' ? s.checks : s.heartbeats;
+            // Validate first, so a bad item leaves the running one in place.
+            const valid = spec === undefined ? undefined : section === 'checks' ? validateCheck(spec) : validateHeartbeat(spec);
+            if (valid && !valid.ok) throw new ApiError('monitors.invalid', `${section}: ${valid.message}`);
+            if (oldId !== undefined) await room.remove(projectId, oldId);
+            if (!valid) return undefined;
+            const added =
+              section === 'checks'
+                ? await s.checks.add(projectId, valid.value as CheckSpec)
+                : await s.heartbeats.add(projectId, valid.value as HeartbeatSpec);
+            return added.id;
           },
         });
         return { status: 200, body: { applied: true, changes } };

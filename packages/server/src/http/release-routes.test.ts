@@ -57,10 +57,19 @@ it('applies a monitors file idempotently and shows status', async () => {
   assert.equal(applied.changes.length, plan.changes.length);
   assert.deepEqual((await post(url, { monitors, dryRun: false })).json().changes, []);
   assert.equal((await h.get(`/api/v1/projects/${h.project.id}/rules`)).json().rules.length, 2);
+  // Checks and heartbeats from the file run in the checks room, as if added through its API.
+  const names = async (what: string) =>
+    (await h.get(`/api/v1/projects/${h.project.id}/${what}`))
+      .json()
+      [what].map((c: { name?: string; spec?: { name: string } }) => c.name ?? c.spec?.name);
+  assert.deepEqual(await names('checks'), ['homepage']);
+  assert.deepEqual(await names('heartbeats'), ['nightly-export']);
   monitors.rules['error-burst'].threshold = 200;
   delete monitors.heartbeats;
   const next = (await post(url, { monitors })).json().changes;
   assert.deepEqual(next.map((c: { op: string }) => c.op).sort(), ['delete', 'update']);
+  assert.deepEqual(await names('heartbeats'), []);
+  assert.deepEqual(await names('checks'), ['homepage']);
   const status = (await h.get(`${url}/status`)).json();
   assert.equal(status.monitors.find((m: { name: string }) => m.name === 'signup').state, 'ok');
   const funnel = (await h.get(`/api/v1/projects/${h.project.id}/funnels/purchase?from=-2h`)).json();

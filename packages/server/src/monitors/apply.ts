@@ -1,7 +1,7 @@
 /**
  * @module Syncing a declaration to a project, idempotently: each declared item is one document
- * (rules, channels and routes are the alert and notify rooms' own documents, so they run; KPIs,
- * funnels, checks and heartbeats are declarations other rooms read). A state document remembers
+ * (rules, channels and routes are the alert and notify rooms' own documents and checks and
+ * heartbeats are added through the checks room, so they run; KPIs and funnels are declarations). A state document remembers
  * which documents the file manages, so items made by hand are never touched, and applying the
  * same file twice changes nothing.
  */
@@ -30,8 +30,8 @@ export const DOC_KINDS: Record<string, string> = {
   kpis: 'monitor.kpi',
   funnels: 'funnel',
   rules: 'rule',
-  checks: 'monitor.check',
-  heartbeats: 'monitor.heartbeat',
+  checks: 'check',
+  heartbeats: 'heartbeat',
   routes: 'route',
 };
 const ORDER = ['channels', 'kpis', 'funnels', 'rules', 'checks', 'heartbeats', 'routes'];
@@ -76,7 +76,14 @@ export async function planApply(store: Storage, projectId: number, d: Declaratio
 /** Hooks for documents other rooms keep live state of (rules are evaluated in memory). */
 export interface ApplyHooks {
   ruleChanged(id: number, projectId: number, rule: Rule | undefined): Promise<void> | void;
+  /**
+   * Checks and heartbeats run in the checks room, which owns their documents: it validates and
+   * adds `spec` (returning the new id), or removes `oldId`. An update is a removal and an add.
+   */
+  liveItem(section: 'checks' | 'heartbeats', projectId: number, oldId: number | undefined, spec: unknown): Promise<number | undefined>;
 }
+
+const LIVE = new Set(['checks', 'heartbeats']);
 
 /** Applies `d`; returns what changed (empty when the project already matches). */
 export async function applyDeclaration(
@@ -112,6 +119,20 @@ export async function applyDeclaration(
   for (const c of changes) {
     const key = `${c.section}:${c.name}`;
     const kind = DOC_KINDS[c.section] as string;
+    if (LIVE.has(c.section)) {
+      const section = c.section as 'checks' | 'heartbeats';
+      const oldId = state.ids[key];
+      const spec = c.op === 'delete' ? undefined : want.get(key);
+      const id = await hooks.liveItem(section, projectId, oldId, spec);
+      if (id === undefined) {
+        delete state.ids[key];
+        delete state.specs[key];
+      } else {
+        state.ids[key] = id;
+        state.specs[key] = JSON.stringify(spec);
+      }
+      continue;
+    }
     if (c.op === 'delete') {
       const id = state.ids[key] as number;
       await store.deleteDoc(kind, id);

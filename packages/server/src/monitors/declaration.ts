@@ -24,7 +24,7 @@ export interface Declaration {
   funnels: Record<string, { steps: string[] }>;
   /** Alert rules in the API's shape (durations already in seconds). */
   rules: Record<string, Obj>;
-  /** Checks and heartbeats in the checks room's API shape, kept as declarations. */
+  /** Checks and heartbeats in the checks room's API shape; applied through that room. */
   checks: Record<string, Obj>;
   heartbeats: Record<string, Obj>;
   channels: Record<string, Obj>;
