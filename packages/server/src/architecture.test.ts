@@ -22,8 +22,9 @@ const ALLOWED: Record<string, string[]> = {
   alert: ['kernel', 'store', 'detect', 'issues', 'checks'],
   notify: ['kernel', 'store', 'alert'],
   releases: ['kernel', 'store', 'detect', 'notify'],
-  monitors: ['kernel', 'store', 'alert', 'notify'],
+  monitors: ['kernel', 'store', 'detect', 'alert', 'notify'],
   api: ['kernel', 'store'],
+  cluster: ['kernel', 'store', 'detect', 'alert'],
   http: [
     'kernel',
     'config',
@@ -41,7 +42,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   cli: ['kernel', 'config', 'store', 'detect', 'alert', 'http', 'main', 'monitors'],
   'test-support': ['kernel', 'config', 'store', 'main'],
-  main: ['kernel', 'config', 'store', 'detect', 'issues', 'alert', 'notify', 'api', 'http', 'checks', 'releases'],
+  main: ['kernel', 'config', 'store', 'detect', 'issues', 'alert', 'notify', 'api', 'http', 'checks', 'releases', 'cluster', 'monitors'],
 };
 
 function files(dir: string): string[] {

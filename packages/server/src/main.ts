@@ -4,11 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { createAlertEngine, createRuleEvaluator, signalFromAnomaly, signalFromCheck, signalsFromError } from './alert/index.js';
 import { createLiveHub } from './api/index.js';
 import { type CheckSignal, createChecks } from './checks/index.js';
+import { joinCluster } from './cluster/index.js';
 import type { Config } from './config/index.js';
 import { createDetectionEngine, type EngineEvent } from './detect/index.js';
 import { type App, createApp, createHttpMetrics, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
 import { createErrorPipeline } from './issues/index.js';
 import { type Clock, createLogger, type Logger, registerProcessMetrics, systemClock } from './kernel/index.js';
+import { createLiveMonitors } from './monitors/index.js';
 import { createOutbox, sendToChannel } from './notify/index.js';
 import { createReleaseReporter, openReleaseRegistry } from './releases/index.js';
 import {
@@ -72,18 +74,26 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     'Duration of one group commit to the store.',
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
   );
-  const registry = createSeriesRegistry(await store.loadSeries(), config.ingest.maxSeriesPerKpi);
+  // On a shared store (ClickHouse) this node joins the others: see cluster/ and docs/clickhouse.md.
+  const cluster = await joinCluster(config.store, { clock, log });
+  const registry = createSeriesRegistry(await store.loadSeries(), config.ingest.maxSeriesPerKpi, { ids: cluster ? 'hash' : 'sequential' });
   const writer = createWriter(store, registry, { commitLatency });
   const hub = createLiveHub(registry);
   writer.onCommit((d) => hub.onCommit(d));
+  // Declared KPI settings (direction, sensitivity) and live funnels: see monitors/live.ts.
+  const monitors = await createLiveMonitors({ store, registry, onError: (err) => log.error('saving funnel state failed', { err }) });
   const detection = createDetectionEngine({
+    optionsFor: monitors.optionsFor,
     series: (id) => registry.get(id),
     getMeta: (k) => store.getMeta(k),
     setMeta: (k, v) => store.setMeta(k, v),
     graceMs: config.detect.graceMs,
+    ...(cluster && { owns: cluster.owns }),
   });
   await detection.load();
-  writer.onCommit((d) => detection.onCommit(d, clock()));
+  if (!cluster) writer.onCommit((d) => detection.onCommit(d, clock()));
+  if (!cluster) writer.onCommit((d) => monitors.onCommit(d, clock()));
+  monitors.onChange(() => detection.reconfigure());
   // Anomalies are logged and the last 1000 kept for the API; the alert engine subscribes below.
   const anomalies: EngineEvent[] = [];
   detection.onEvent((e) => {
@@ -99,7 +109,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   );
   let publicUrl = config.server.publicUrl || `http://${config.server.host}:${config.server.port}`;
   const releases = await openReleaseRegistry(store);
-  const alerts = createAlertEngine({
+  const alertEngine = createAlertEngine({
     store,
     clock,
     log,
@@ -109,6 +119,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       await outbox.enqueue(intent);
     },
   });
+  const alerts = cluster ? cluster.alerts(alertEngine) : alertEngine;
   const outbox = createOutbox({
     store,
     clock,
@@ -130,6 +141,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     if (s) void alerts.signal(s).catch((err: unknown) => log.error('alert engine failed', { err }));
   };
   detection.onEvent((e) => signal(signalFromAnomaly(e)));
+  monitors.onSignal(signal);
   const rules = createRuleEvaluator({
     store,
     series: (id) => registry.get(id),
@@ -185,6 +197,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     linkSecret,
     errors: errorPipeline,
     releases,
+    monitors,
     checks,
     heartbeats,
     keys: createProjectKeys(store, clock),
@@ -254,6 +267,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       pruneTimer.unref();
       saveTimer.unref();
       void prune();
+      cluster?.start({ store, registry, detection });
     },
     async shutdown() {
       state.shuttingDown = true;
@@ -270,6 +284,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       detection.tick(clock());
       await saveDetection();
       stopProcessMetrics();
+      await cluster?.stop();
       await store.close();
     },
   };

@@ -1,7 +1,8 @@
 /**
  * @module The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
  * `heed demo --fast`: log in, watch a live KPI update, acknowledge an incident from the demo's story,
- * open an error whose message holds HTML (shown as text, nothing runs), no console errors.
+ * see the expected band and a release marker, a deploy's impact report and a check's latency, open an
+ * error whose message holds HTML (shown as text, nothing runs), no console errors.
  * Screenshots of the main pages go to packages/web/screenshots/ (git-ignored).
  */
 import assert from 'node:assert/strict';
@@ -62,6 +63,27 @@ before(async () => {
     body: envelope,
   });
   assert.equal(res.status, 200);
+  // A deploy half an hour ago (a marker on the KPI chart, a report on Releases) and a check of Heed itself.
+  const admin = { authorization: `Bearer ${facts.adminToken}`, 'content-type': 'application/json' };
+  const api = `${facts.url}/api/v1/projects/${facts.project.id}`;
+  const deploy = await fetch(`${api}/releases`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ version: 'shop@1.4.9', commit: 'e2e', at: new Date(Date.now() - 1800_000).toISOString() }),
+  });
+  assert.equal(deploy.status, 201, await deploy.text());
+  const check = await fetch(`${api}/checks`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ name: 'heed-health', url: `${facts.url}/healthz`, intervalSeconds: 1 }),
+  });
+  assert.equal(check.status, 201, await check.text());
+  const beat = await fetch(`${api}/heartbeats`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ slug: 'nightly-export', schedule: 'every 5m' }),
+  });
+  assert.equal(beat.status, 201, await beat.text());
   mkdirSync(SHOTS, { recursive: true });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -117,8 +139,24 @@ it('logs in, follows the live KPI, acknowledges an incident and renders hostile 
   });
   await shot(page, 'kpi-live');
   await page.goto(`${facts.url}/#/kpi/checkout.completed?range=7d`);
-  await page.waitForSelector('.plot canvas');
+  await page.waitForSelector('.view[data-page=kpi] .plot[data-band] canvas');
+  const plot = page.locator('[data-testid=kpi-chart]');
+  assert.ok(Number(await plot.getAttribute('data-band')) > 100, 'the expected band is drawn over the 7 days');
+  assert.ok(Number(await plot.getAttribute('data-releases')) >= 1, 'the deploy is marked on the chart');
   await shot(page, 'kpi-7d');
+
+  await page.goto(`${facts.url}/#/releases`);
+  await page.waitForSelector('table.deploys');
+  await page.waitForSelector('[data-testid=impact]', { timeout: 30_000 });
+  await shot(page, 'releases');
+  await page.goto(`${facts.url}/#/checks`);
+  await page.waitForSelector('table.checks [data-testid=check-state]');
+  await page.waitForSelector('table.heartbeats');
+  await page.waitForTimeout(1000);
+  await shot(page, 'checks');
+  await page.locator('table.checks a').first().click();
+  await page.waitForSelector('[data-testid=check-latency] canvas');
+  await shot(page, 'check');
 
   // The story's incidents: the Safari error at once, the checkout drop soon after.
   let acked = false;

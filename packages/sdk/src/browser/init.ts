@@ -4,6 +4,7 @@ import { createClient } from '../core/client.js';
 import { instrumentFetch } from '../core/fetch-instrument.js';
 import { setClient } from '../core/hub.js';
 import type { Options } from '../core/options.js';
+import { startSession } from '../core/session.js';
 import { getWindow, type Target } from './globals.js';
 import { browserPlatform } from './platform.js';
 
@@ -52,6 +53,7 @@ export function init(options: Options = {}): Client | undefined {
         client.captureException(ev.reason, { mechanism: { type: 'auto.browser.global_handlers.onunhandledrejection', handled: false } }),
       );
     }
+    listen(w, 'pagehide', startSession(client)); // ends it; before the beacons below, so it goes with them
     listen(w, 'pagehide', () => sendBeacons(client));
     listen(w.document, 'visibilitychange', () => {
       if (w.document?.visibilityState === 'hidden') sendBeacons(client);

@@ -21,7 +21,12 @@ export function browserPlatform(): Platform {
     eventPlatform: 'javascript',
     keyInQuery: true,
     compress: gzipInBrowser,
-    transport: () => createFetchTransport({ keepalive: true }),
+    transport: () => {
+      const send = createFetchTransport({ keepalive: true });
+      // A leaving page sees its keepalive fetches fail at once, though they go on and arrive. Report a
+      // failure only later (never, if the page is gone), so the pagehide beacon does not send it twice.
+      return (req) => send(req).catch((e) => new Promise((_, no) => setTimeout(no, 100, e)));
+    },
     decorate(ev) {
       const w = getWindow();
       if (!w) return;

@@ -4,18 +4,18 @@ import { safeJson } from './util.js';
 
 /** One envelope item: its header (with `type`) and its JSON payload. */
 export interface EnvelopeItem {
-  type: 'event' | 'check_in' | 'client_report';
+  type: 'event' | 'check_in' | 'client_report' | 'session';
   payload: unknown;
 }
 
 /** An envelope ready to queue: the data category it is limited and counted under, and its bytes. */
 export interface Envelope {
-  category: 'error' | 'monitor' | 'internal';
+  category: 'error' | 'monitor' | 'internal' | 'session';
   body: string;
 }
 
 /** The rate-limit and client-report category of each item type. */
-export const CATEGORY = { event: 'error', check_in: 'monitor', client_report: 'internal' } as const;
+export const CATEGORY = { event: 'error', check_in: 'monitor', client_report: 'internal', session: 'session' } as const;
 
 /**
  * Serialises an envelope; undefined when a payload cannot be made JSON.

@@ -88,7 +88,7 @@ it('drops (and counts) non-held items while rate limited, without sending', asyn
   await l.flush(100);
   assert.equal(l.push(2), false);
   assert.equal(sent.length, 1);
-  assert.deepEqual(outcomes.totals(), { 'ratelimit_backoff:kpi': 2 });
+  assert.deepEqual(outcomes.totals(), { 'ratelimit_backoff:kpi': 1 }, 'the server counts the refused item');
 });
 
 it('drops refused batches (4xx) and pauses after 401/403/404', async () => {
@@ -119,4 +119,26 @@ it('never rejects, even when the transport or encoder throws synchronously', asy
   await bad.l.flush(100);
   assert.deepEqual(outcomes.totals(), { 'network_error:kpi': 1 });
   assert.deepEqual(bad.outcomes.totals(), { 'internal_sdk_error:kpi': 1 });
+});
+
+it('drain takes the batch still being encoded (a page leaving while it gzips), which is then not sent', async () => {
+  let release = () => {};
+  const slow = new Promise<void>((r) => (release = r));
+  const { l, sent } = lane({
+    encode: async (items) => {
+      await slow;
+      return { url: 'http://x/api/1/events', body: JSON.stringify(items), headers: {} };
+    },
+  });
+  for (let i = 0; i < 15; i++) l.push(i);
+  const pumping = l.pump();
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(
+    l.drain(),
+    Array.from({ length: 15 }, (_, i) => i),
+    'the batch being encoded, then the queue',
+  );
+  release();
+  await pumping;
+  assert.deepEqual(sent, [], 'nothing sent twice');
 });

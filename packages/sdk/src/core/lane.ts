@@ -34,7 +34,7 @@ export interface Lane<T> {
   pump(): Promise<void>;
   /** Sends until the queue is empty or `timeoutMs` passes; true when everything was delivered. */
   flush(timeoutMs: number): Promise<boolean>;
-  /** Takes every queued item out (for a last synchronous send such as a beacon). */
+  /** Takes every queued item out, and the batch being encoded (for a last synchronous send such as a beacon). */
   drain(): T[];
   size(): number;
 }
@@ -47,6 +47,8 @@ export const backoffMs = (n: number): number => Math.min(30_000, 1000 * 2 ** (n 
 /** Creates a lane over a transport. */
 export function createLane<T>(c: LaneConfig<T>): Lane<T> {
   let q: T[] = [];
+  // The batch being encoded (e.g. gzipped): out of the queue, not yet handed to the transport.
+  let encoding: T[] = [];
   let inflight: Promise<void> | undefined;
   let attempt = 0;
   let resumeAt = 0;
@@ -88,6 +90,7 @@ export function createLane<T>(c: LaneConfig<T>): Lane<T> {
       return true;
     }
     let req: TransportRequest;
+    encoding = items;
     try {
       req = await c.encode(items);
     } catch (e) {
@@ -95,6 +98,9 @@ export function createLane<T>(c: LaneConfig<T>): Lane<T> {
       drop(items, 'internal_sdk_error');
       return true;
     }
+    // A drain emptied the batch meanwhile (the page is leaving): it went with the beacon.
+    if (!items.length) return true;
+    encoding = [];
     let res: TransportResponse | undefined;
     try {
       res = await c.transport(req);
@@ -110,10 +116,8 @@ export function createLane<T>(c: LaneConfig<T>): Lane<T> {
       return true;
     }
     if (status === 429) {
-      if (!c.hold) {
-        drop(items, 'ratelimit_backoff');
-        return true;
-      }
+      // Not held: gone. Heed counted what it refused (outcome `dropped`), so the client report does not.
+      if (!c.hold) return true;
       requeue(items);
       pauseUntil(Math.max(at + 1000, limitedUntil(items, at)));
       return false;
@@ -179,7 +183,7 @@ export function createLane<T>(c: LaneConfig<T>): Lane<T> {
       if (t) clearTimeout(t);
       return q.length === 0 && !inflight;
     },
-    drain: () => q.splice(0),
+    drain: () => encoding.splice(0).concat(q.splice(0)),
     size: () => q.length,
   };
 }

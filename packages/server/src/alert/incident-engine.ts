@@ -244,7 +244,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     acknowledge: (id, by) =>
       serial(async () => {
         const inc = live.get(id) ?? (await store.getDoc<Incident>('incident', id))?.body;
-        if (!inc || inc.status !== 'triggered') return inc;
+        if (inc?.status !== 'triggered') return inc;
         const now = clock();
         inc.status = 'acknowledged';
         inc.acknowledgedAt = now;

@@ -30,6 +30,11 @@ export interface EngineDeps {
    * that long plus 200 ms, at most 10 s. Default 250.
    */
   graceMs?: number;
+  /**
+   * Several nodes: true when this node judges the series. A series it stops owning is dropped
+   * (its next owner judges it); one it gains again starts from its next data, not from a stale cursor.
+   */
+  owns?: (seriesId: number) => boolean;
 }
 
 /** Data older than this when it arrives is history (a backfill), judged per minute. */
@@ -49,6 +54,11 @@ export interface DetectionEngine {
   /** Saves all states. */
   save(): Promise<void>;
   size(): number;
+  /**
+   * Asks `optionsFor` again for every tracked series (after a KPI's settings changed): a series
+   * whose settings differ moves to the new detector and keeps its state, so nothing is re-learned.
+   */
+  reconfigure(): void;
 }
 
 const META_KEY = 'detect.states.v1';
@@ -99,7 +109,8 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     t = {
       det,
       state: old?.state ?? det.init(),
-      cursor: old?.cursor ?? 0,
+      // With several nodes the saved cursor may be another node's, seconds old: start at the next data.
+      cursor: deps.owns ? 0 : (old?.cursor ?? 0),
       open: new Map(),
       history: new Map(),
       backfillUntil: 0,
@@ -143,6 +154,11 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     tick(nowMs) {
       const raised: EngineEvent[] = [];
       for (const [id, t] of tracked) {
+        if (deps.owns && !deps.owns(id)) {
+          tracked.delete(id);
+          delete saved[id];
+          continue;
+        }
         const until = (nowMs - graceOf(t)) / 1000;
         const isCount = t.det.config.kind === 'count';
         const emit = (ts: number, value: number, dt: number) => {
@@ -218,5 +234,11 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       await deps.setMeta(META_KEY, JSON.stringify(all));
     },
     size: () => tracked.size,
+    reconfigure() {
+      for (const [id, t] of tracked) {
+        const row = deps.series(id);
+        if (row) t.det = detectorFor(row);
+      }
+    },
   };
 }

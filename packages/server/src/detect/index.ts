@@ -13,8 +13,10 @@ export {
   KIND_DEFAULTS,
 } from './detector.js';
 export { createDetectionEngine, type DetectionEngine, type EngineDeps, type EngineEvent } from './engine.js';
+export { type ExpectedBand, type ExpectedInput, type ExpectedPoint, expectedBand } from './expected-band.js';
 export { createBaseline, expectAt, learn } from './seasonal-baseline.js';
 export { restingSurprise, SURPRISE_TUNING, type SurpriseState, surprise } from './surprise.js';
+export { lnGamma } from './tail-probability.js';
 export type {
   BaselineState,
   CusumState,

@@ -5,6 +5,7 @@ import { projectRoutes } from './admin-routes.js';
 import { alertRoutes } from './alert-routes.js';
 import { checkRoutes } from './check-routes.js';
 import type { Ctx, Handler, Reply } from './context.js';
+import { expectedRoutes } from './expected-routes.js';
 import { createIngestHandler } from './ingest-route.js';
 import { issueRoutes } from './issue-routes.js';
 import { monitorRoutes } from './monitor-routes.js';
@@ -20,7 +21,7 @@ import { webRoutes } from './web-routes.js';
 
 const CORS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
   'access-control-allow-headers': 'Authorization, Content-Type, Content-Encoding, X-Request-Id, X-Sentry-Auth, X-Heed-CSRF',
   'access-control-expose-headers': 'Retry-After, X-Request-Id, X-Sentry-Rate-Limits, X-Sentry-Error',
   'access-control-max-age': '86400',
@@ -47,6 +48,7 @@ export function createApp(s: Services): App {
     ...checkRoutes(s),
     ...statusRoutes(s),
     ...webRoutes(s),
+    ...expectedRoutes(s),
   ]) {
     router.add(m, p, h);
     routes.push([m, p]);

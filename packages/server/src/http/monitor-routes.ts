@@ -2,7 +2,14 @@
 
 import { type CheckSpec, type HeartbeatSpec, validateCheck, validateHeartbeat } from '../checks/index.js';
 import { ApiError } from '../kernel/index.js';
-import { appliedDeclaration, applyDeclaration, monitorStatus, planApply, verifyDeclaration } from '../monitors/index.js';
+import {
+  appliedDeclaration,
+  applyDeclaration,
+  monitorStatus,
+  planApply,
+  validateKpiSettings,
+  verifyDeclaration,
+} from '../monitors/index.js';
 import { admin, projectOf } from './admin-routes.js';
 import type { Handler } from './context.js';
 import { readJson } from './read-json.js';
@@ -47,9 +54,30 @@ export function monitorRoutes(s: Services): Array<[string, string, Handler]> {
             return added.id;
           },
         });
+        // KPI settings and funnels take effect at once (detection keeps what it learned).
+        if (changes.length > 0) await s.monitors.reload();
         return { status: 200, body: { applied: true, changes } };
       }),
     ],
+    [
+      'GET',
+      '/api/v1/projects/:projectId/kpis/:kpi/settings',
+      admin(s, async (ctx) => {
+        const p = await projectOf(s, ctx);
+        return { status: 200, body: s.monitors.settings(p.id, ctx.params.kpi as string) };
+      }),
+    ],
+    [
+      'PUT',
+      '/api/v1/projects/:projectId/kpis/:kpi/settings',
+      admin(s, async (ctx) => {
+        const p = await projectOf(s, ctx);
+        const v = validateKpiSettings(await readJson(ctx.req));
+        if (!v.ok) throw new ApiError('request.invalid_body', v.message);
+        return { status: 200, body: await s.monitors.setSettings(p.id, ctx.params.kpi as string, v.value, s.clock()) };
+      }),
+    ],
+
     [
       'GET',
       `${base}/status`,

@@ -192,6 +192,7 @@ export function releaseRoutes(s: Services): Array<[string, string, Handler]> {
           return m;
         };
         const counts = await Promise.all(f.steps.map(series));
+        const live = s.monitors.funnels(p.id).filter((l) => l.funnel === f.name);
         const steps = f.steps.slice(1).map((to, i) => {
           const a = counts[i] as Map<number, number>;
           const b = counts[i + 1] as Map<number, number>;
@@ -202,7 +203,9 @@ export function releaseRoutes(s: Services): Array<[string, string, Handler]> {
           }
           const na = [...a.values()].reduce((x, y) => x + y, 0);
           const nb = [...b.values()].reduce((x, y) => x + y, 0);
-          return { from: f.steps[i], to, conversion: na > 0 ? nb / na : null, points };
+          const watch = live.find((l) => l.from === f.steps[i] && l.to === to);
+          const now = watch ? { expected: watch.expected, alerting: watch.alerting } : null;
+          return { from: f.steps[i], to, conversion: na > 0 ? nb / na : null, points, live: now };
         });
         return { status: 200, body: { funnel: f.name, steps: f.steps, from: f0, to: t0, step, conversions: steps } };
       }),

@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import type { EngineEvent } from '../detect/index.js';
 import type { ErrorPipeline } from '../issues/index.js';
 import type { Clock, Counter, Histogram, Logger, MetricsRegistry } from '../kernel/index.js';
+import type { LiveMonitors } from '../monitors/index.js';
 import type { Outbox } from '../notify/index.js';
 import type { ReleaseRegistry } from '../releases/index.js';
 import type { SeriesRegistry, Storage, Writer } from '../store/index.js';
@@ -45,6 +46,8 @@ export interface Services {
   heartbeats: HeartbeatMonitor;
   /** Releases and deploys (the release in force). */
   releases: ReleaseRegistry;
+  /** KPI settings and live funnels (monitors as code). */
+  monitors: LiveMonitors;
   keys: ProjectKeys;
   limiter: RateLimiter;
   metrics: HttpMetrics;

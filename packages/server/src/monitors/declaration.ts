@@ -5,6 +5,7 @@
  */
 import { validateRoute, validateRule } from '../alert/index.js';
 import { validateChannel } from '../notify/index.js';
+import { type Sensitivity, sensitivityProblem } from './kpi-settings.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -13,7 +14,8 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 export interface KpiDecl {
   kind: 'count' | 'gauge';
   direction: 'drop' | 'spike' | 'both';
-  sensitivity: 'low' | 'medium' | 'high';
+  /** A word, or the false alarms per week accepted on a normal series. */
+  sensitivity: Sensitivity;
   owner?: string;
   description?: string;
 }
@@ -91,10 +93,11 @@ export function verifyDeclaration(input: unknown): { declaration: Declaration; p
     }
     const kind = oneOf(v.kind, ['count', 'gauge'] as const, 'count');
     const direction = oneOf(v.direction, ['drop', 'spike', 'both'] as const, 'both');
-    const sensitivity = oneOf(v.sensitivity, ['low', 'medium', 'high'] as const, 'medium');
+    const sensitivity: Sensitivity | undefined =
+      v.sensitivity === undefined ? 'medium' : sensitivityProblem(v.sensitivity) ? undefined : (v.sensitivity as Sensitivity);
     if (!kind) say(`${p}.kind`, '`kind` must be "count" (events) or "gauge" (a level).');
     if (!direction) say(`${p}.direction`, '`direction` must be "drop", "spike" or "both".');
-    if (!sensitivity) say(`${p}.sensitivity`, '`sensitivity` must be "low", "medium" or "high".');
+    if (!sensitivity) say(`${p}.sensitivity`, sensitivityProblem(v.sensitivity) as string);
     if (v.owner !== undefined && (typeof v.owner !== 'string' || v.owner.length > 200))
       say(`${p}.owner`, '`owner` must be a string (a team or an address).');
     const extra = Object.keys(v).find((k) => !['kind', 'direction', 'sensitivity', 'owner', 'description'].includes(k));

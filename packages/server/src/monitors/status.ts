@@ -71,7 +71,15 @@ export async function monitorStatus(
           `${f.steps[i - 1]} -> ${f.steps[i]} ${((b.now / a.now) * 100).toFixed(1)}%${a.before > 0 ? ` (a week ago ${((b.before / a.before) * 100).toFixed(1)}%)` : ''}`,
         );
     }
-    lines.push({ section: 'funnels', name, state: noData ? 'no_data' : 'ok', detail: parts.join(', ') || 'no events for some steps yet' });
+    // Live funnel alerts are keyed `funnel:<name>:<from>><to>` (see live.ts).
+    const inc = firing((a) => a.key.startsWith(`funnel:${name}:`));
+    const detail = parts.join(', ') || 'no events for some steps yet';
+    lines.push({
+      section: 'funnels',
+      name,
+      state: inc ? 'firing' : noData ? 'no_data' : 'ok',
+      detail: inc ? `incident #${inc.id}: ${inc.title}; ${detail}` : detail,
+    });
   }
   const ids = await managedIds(deps.store, projectId);
   for (const name of Object.keys(d.rules)) {

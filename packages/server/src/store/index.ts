@@ -1,9 +1,17 @@
 /** @module The store: the Storage interface, its backends, the series registry and the group-commit writer. */
+import type { Coordination } from './clickhouse/index.js';
 import type { Storage } from './types.js';
 
 export { mergeInto } from './aggregate.js';
 export { createMemoryStore } from './memory/memory-store.js';
-export { createSeriesRegistry, type KpiSummary, OTHER_TAG_KEY, type SeriesRegistry } from './series-registry.js';
+export {
+  createSeriesRegistry,
+  hashedSeriesId,
+  type KpiSummary,
+  OTHER_TAG_KEY,
+  type RegistryOptions,
+  type SeriesRegistry,
+} from './series-registry.js';
 export type {
   Aggregate,
   BucketDelta,
@@ -46,6 +54,12 @@ export async function openStore(opts: {
   await store.init();
   return store;
 }
+/** Coordination of several nodes sharing one ClickHouse store (docs/clickhouse.md); client loaded lazily. */
+export async function openCoordination(opts: Parameters<typeof openStore>[0]): Promise<Coordination> {
+  const m = await import('./clickhouse/index.js');
+  return m.openCoordination(opts);
+}
+export type { Coordination, NodeRow, QueuedSignal } from './clickhouse/index.js';
 /** `heed migrate` on ClickHouse: creates the database and applies pending migrations (client loaded lazily). */
 export async function migrateClickHouse(opts: Parameters<typeof openStore>[0]): Promise<{ from: number; to: number }> {
   const m = await import('./clickhouse/index.js');

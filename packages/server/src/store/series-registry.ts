@@ -1,4 +1,5 @@
 /** @module Series registry: maps (project, KPI, tags) to a series id, with the cardinality guard. */
+import { createHash } from 'node:crypto';
 import type { NormalizedEvent } from '@heed/protocol';
 import type { SeriesRow } from './types.js';
 
@@ -33,11 +34,38 @@ export interface SeriesRegistry {
   kpis(projectId: number): KpiSummary[];
   /** Forgets a series that could not be written (its commit failed), so it is created again. */
   forget(row: SeriesRow): void;
+  /** Adds series another node created (shared store); rows whose id or key is already taken are skipped. Returns how many were added. */
+  absorb(rows: readonly SeriesRow[]): number;
   size(): number;
 }
 
+/** How new series get their ids. */
+export interface RegistryOptions {
+  /**
+   * `sequential` (default): max + 1, for a store one process owns. `hash`: from a hash of the
+   * series key, so several nodes sharing one store give a series the same id without talking.
+   */
+  ids?: 'sequential' | 'hash';
+}
+
+/** Largest hashed id: ids stay within 31 bits (the ClickHouse columns are UInt32, some readers Int32). */
+const HASH_SPACE = 0x7fffffff;
+
+/**
+ * The id of a series key under hashing: the first candidate not already taken by another key
+ * (probing is deterministic, so nodes that know the same series agree). A collision that two
+ * nodes create at the same moment is caught by the store's commit check.
+ */
+export function hashedSeriesId(projectId: number, kpi: string, tagKey: string, taken: (id: number) => boolean): number {
+  for (let attempt = 0; ; attempt++) {
+    const h = createHash('sha1').update(`${projectId}\u0000${kpi}\u0000${tagKey}\u0000${attempt}`).digest();
+    const id = (h.readUInt32BE(0) % HASH_SPACE) + 1;
+    if (!taken(id)) return id;
+  }
+}
+
 /** Builds the registry from the series already stored. */
-export function createSeriesRegistry(existing: SeriesRow[], maxSeriesPerKpi: number): SeriesRegistry {
+export function createSeriesRegistry(existing: SeriesRow[], maxSeriesPerKpi: number, opts: RegistryOptions = {}): SeriesRegistry {
   const byId = new Map<number, SeriesRow>();
   const projects = new Map<number, Map<string, KpiEntry>>();
   let nextId = 1;
@@ -76,12 +104,13 @@ export function createSeriesRegistry(existing: SeriesRow[], maxSeriesPerKpi: num
         const otherId = e.byTag.get(OTHER_TAG_KEY);
         if (otherId !== undefined) return { ok: true, seriesId: otherId, folded: true };
       }
+      const tagKey = fold ? OTHER_TAG_KEY : ev.tagKey;
       const row: SeriesRow = {
-        id: nextId,
+        id: opts.ids === 'hash' ? hashedSeriesId(projectId, ev.name, tagKey, (n) => byId.has(n)) : nextId,
         projectId,
         kpi: ev.name,
         type: ev.type,
-        tagKey: fold ? OTHER_TAG_KEY : ev.tagKey,
+        tagKey,
         tags: fold ? {} : Object.fromEntries(ev.tags),
         other: fold,
         createdAt: now,
@@ -111,6 +140,16 @@ export function createSeriesRegistry(existing: SeriesRow[], maxSeriesPerKpi: num
         if (!row.other) e.tracked--;
         if (e.byTag.size === 0) projects.get(row.projectId)?.delete(row.kpi);
       }
+    },
+    absorb(rows) {
+      let n = 0;
+      for (const row of rows) {
+        const e = projects.get(row.projectId)?.get(row.kpi);
+        if (byId.has(row.id) || e?.byTag.has(row.tagKey) || (e && e.type !== row.type)) continue;
+        add(row);
+        n++;
+      }
+      return n;
     },
     size: () => byId.size,
   };

@@ -1,10 +1,13 @@
-/** @module A time-series chart on uPlot, with vertical markers (anomalies, releases) and drag-to-zoom. */
+/** @module A time-series chart on uPlot, with shaded bands (expected range), vertical markers (anomalies, releases) and drag-to-zoom. */
 import uPlot from 'uplot';
 
 /** A vertical line at a time (epoch s). */
 export interface Marker {
   ts: number;
   color: string;
+  /** Drawn beside the line (canvas text, never markup): a release's version. */
+  label?: string;
+  dash?: number[];
 }
 
 /** One line of the chart. */
@@ -13,6 +16,8 @@ export interface Line {
   color: string;
   dash?: number[];
   fill?: string;
+  /** Line width (0 hides the line, e.g. the edges of a band). */
+  width?: number;
 }
 
 /** Options of a chart. */
@@ -21,6 +26,10 @@ export interface ChartOptions {
   data: uPlot.AlignedData;
   markers?: () => Marker[];
   height?: number;
+  /** The x range to show (epoch s), when it should reach past the last point (the bucket in progress). */
+  xRange?: [number, number];
+  /** Shaded areas between two lines, by index into `lines` (upper first). */
+  bands?: Array<{ lines: [number, number]; fill: string }>;
   /** Called with the selected range (epoch s) after a drag. */
   onZoom?: (from: number, to: number) => void;
 }
@@ -32,7 +41,12 @@ export function chart(el: HTMLElement, o: ChartOptions): uPlot {
     width,
     height: o.height ?? 280,
     cursor: { drag: { x: true, y: false, setScale: !o.onZoom } },
-    series: [{}, ...o.lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, dash: l.dash, fill: l.fill, spanGaps: false }))],
+    series: [
+      {},
+      ...o.lines.map((l) => ({ label: l.label, stroke: l.color, width: l.width ?? 1.5, dash: l.dash, fill: l.fill, spanGaps: false })),
+    ],
+    scales: o.xRange ? { x: { time: true, range: o.xRange } } : undefined,
+    bands: o.bands?.map((b) => ({ series: [b.lines[0] + 1, b.lines[1] + 1] as [number, number], fill: b.fill })),
     axes: [{}, { size: 60 }],
     hooks: {
       draw: [
@@ -41,14 +55,28 @@ export function chart(el: HTMLElement, o: ChartOptions): uPlot {
           const ctx = u.ctx;
           ctx.save();
           ctx.lineWidth = 2;
+          // Labels of markers close together step down a line each, so they stay readable.
+          let lastRight = Number.NEGATIVE_INFINITY;
+          let row = 0;
           for (const m of ms) {
             const x = Math.round(u.valToPos(m.ts, 'x', true));
             if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
             ctx.strokeStyle = m.color;
+            ctx.setLineDash(m.dash ?? []);
             ctx.beginPath();
             ctx.moveTo(x, u.bbox.top);
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
+            if (m.label) {
+              ctx.fillStyle = m.color;
+              ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+              // Near the right edge the label goes left of its line.
+              const w = ctx.measureText(m.label).width;
+              const lx = x + 4 + w > u.bbox.left + u.bbox.width ? x - 4 - w : x + 4;
+              row = lx < lastRight + 8 ? row + 1 : 0;
+              lastRight = Math.max(lastRight, lx + w);
+              ctx.fillText(m.label, lx, u.bbox.top + (12 + 14 * row) * devicePixelRatio);
+            }
           }
           ctx.restore();
         },

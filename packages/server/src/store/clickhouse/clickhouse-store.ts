@@ -10,6 +10,7 @@ import { clickhouseDocs } from './clickhouse-docs.js';
 import { createClickHouseErrors } from './clickhouse-errors.js';
 import { bucketTable, byDayMs, pruneTable } from './clickhouse-prune.js';
 import { migrate } from './schema.js';
+import { newSeries } from './series-check.js';
 import { type ClickHouseConnection, createMutex, createVersionClock, type Db, ensureDatabase, num, openDb, str } from './sql.js';
 
 /** Options of the ClickHouse store. */
@@ -50,13 +51,12 @@ export function createClickHouseStore(
 
   const commit = async (batch: CommitBatch): Promise<void> => {
     const d = conn();
-    if (batch.series.length > 0) {
-      const keys = batch.series.map((s) => `(${num(s.projectId)}, ${str(s.kpi)}, ${str(s.tagKey)})`).join(', ');
-      const [dup] = await d.rows<{ n: string }>(`SELECT count() AS n FROM series WHERE (project_id, kpi, tag_key) IN (${keys})`);
-      if (Number(dup?.n ?? 0) > 0) throw new Error('UNIQUE constraint failed: series (project_id, kpi, tag_key)');
+    // Another node may have stored the same series under the same (hashed) id: that row is kept.
+    const fresh = await newSeries(d, batch.series);
+    if (fresh.length > 0) {
       await d.insert(
         'series',
-        batch.series.map((s) => ({
+        fresh.map((s) => ({
           id: s.id,
           project_id: s.projectId,
           kpi: s.kpi,
@@ -210,6 +210,8 @@ export function createClickHouseStore(
     },
     async prune(c) {
       let n = await pruneTable(conn(), byDayMs('raw_batches', 'received_at'), c.rawReceivedBeforeMs);
+      // Queued alert signals (several nodes) matter for seconds; they go with the raw events.
+      n += await pruneTable(conn(), byDayMs('signals', 'at'), c.rawReceivedBeforeMs);
       for (const res of RESOLUTIONS) n += await pruneTable(conn(), bucketTable(res), c.bucketsBefore[res]);
       return n;
     },

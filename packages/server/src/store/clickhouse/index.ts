@@ -1,10 +1,12 @@
 /** @module The ClickHouse backend's door: the store behind its write-ahead buffer, and migrations. */
 import type { Storage } from '../types.js';
 import { createClickHouseStore } from './clickhouse-store.js';
+import { type Coordination, openCoordinationDb } from './coordination.js';
 import { migrate } from './schema.js';
 import { type ClickHouseConnection, ensureDatabase, openDb } from './sql.js';
 import { withWriteAhead } from './write-ahead.js';
 
+export type { Coordination, NodeRow, QueuedSignal } from './coordination.js';
 export { CLICKHOUSE_SCHEMA_VERSION } from './schema.js';
 export { BufferFullError } from './write-ahead.js';
 
@@ -43,4 +45,9 @@ export async function migrateClickHouse(c: ClickHouseStoreConfig): Promise<{ fro
   } finally {
     await db.close();
   }
+}
+
+/** Coordination of several nodes on the store's database (heartbeats, recent buckets, signals). */
+export function openCoordination(c: ClickHouseStoreConfig): Coordination {
+  return openCoordinationDb(connection(c));
 }

@@ -88,6 +88,11 @@ export const CLICKHOUSE_MIGRATIONS: ReadonlyArray<readonly string[]> = [
     `CREATE TABLE IF NOT EXISTS nodes (node_id String, started_at Int64, heartbeat_at Int64, stopped UInt8, ver UInt64)
       ENGINE = ReplacingMergeTree(ver) ORDER BY node_id`,
   ],
+  [
+    // Alert signals on their way to the leader node, which alone runs the incident engine.
+    `CREATE TABLE IF NOT EXISTS signals (id String, at Int64, node_id String, body String)
+      ENGINE = MergeTree() PARTITION BY toYYYYMMDD(toDateTime(intDiv(at, 1000)), 'UTC') ORDER BY at`,
+  ],
 ];
 
 /** Applies the migrations not yet recorded; safe to run again and from several nodes at once. */

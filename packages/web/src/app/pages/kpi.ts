@@ -1,6 +1,6 @@
 /**
  * @module The KPI page: a live chart fed once a second over SSE, history at any range (drag to zoom),
- * the same time a week earlier as the expected reference, anomaly markers and a segment breakdown.
+ * the detector's expected value with its 95% band, anomaly and release markers, and a segment breakdown.
  */
 import type uPlot from 'uplot';
 import { get } from '../api.js';
@@ -8,15 +8,33 @@ import { chart, type Marker } from '../chart.js';
 import type { PageCtx } from '../context.js';
 import { card, fill, h, link, table } from '../dom.js';
 import { num, when } from '../format.js';
+import { BAND_FILL, BAND_LINES, bandAt, bandColumns, deployMarkers, deploysFor, expectedFor } from '../overlays.js';
 import { type Anomaly, columns, type Kpi, type QueryResult, RANGES } from '../series.js';
 
-const WEEK = 7 * 86400;
 const MARK: Record<string, string> = { alert: '#d33', shift: '#999', normal: '#2a2' };
 
 /** Draws the KPI page. */
 export async function kpiPage(root: HTMLElement, ctx: PageCtx): Promise<void> {
-  const kpis = (await get<{ kpis: Kpi[] }>(`${ctx.base}/kpis`)).kpis;
-  const name = ctx.params[0] ?? kpis[0]?.name;
+  // Everything the page needs is asked at once: the requests do not wait for one another.
+  const kpisP = get<{ kpis: Kpi[] }>(`${ctx.base}/kpis`).then((r) => r.kpis);
+  const name = ctx.params[0] ?? (await kpisP)[0]?.name ?? '';
+  const enc = encodeURIComponent(name);
+  const range = ctx.query.get('range') ?? (ctx.query.has('from') ? 'zoom' : 'live');
+  const q = (extra: string) => `${ctx.base}/query?kpi=${enc}${extra}`;
+  const now = Math.floor(Date.now() / 1000);
+  const len = RANGES.find(([k]) => k === range)?.[1] ?? 3600;
+  const from = range === 'zoom' ? Number(ctx.query.get('from')) : now - len;
+  const to = range === 'zoom' ? Number(ctx.query.get('to')) : now;
+  // Four days and more read hourly rollups: a week at 30-minute steps would read every minute row.
+  const span = `&from=${from}&to=${to}&points=${to - from >= 4 * 86400 ? Math.min(600, Math.floor((to - from) / 3600)) : 600}`;
+  const historyP = range === 'live' ? undefined : Promise.all([get<QueryResult>(q(span)), expectedFor(ctx.base, name, span)] as const);
+  historyP?.catch(() => undefined); // awaited below unless the KPI does not exist
+  const otherP = Promise.all([
+    get<{ anomalies: Anomaly[] }>(`${ctx.base}/anomalies?kpi=${enc}&limit=200`).then((r) => r.anomalies),
+    deploysFor(ctx.base, range === 'live' ? now - 3600 : from, to + 3600),
+  ] as const);
+  otherP.catch(() => undefined);
+  const kpis = await kpisP;
   const kpi = kpis.find((k) => k.name === name);
   const picker = h(
     'nav',
@@ -27,10 +45,9 @@ export async function kpiPage(root: HTMLElement, ctx: PageCtx): Promise<void> {
     fill(root, h('h1', null, 'KPIs'), kpis.length ? picker : h('p', { class: 'muted' }, 'No KPI yet: send an event.'));
     return;
   }
-  const range = ctx.query.get('range') ?? (ctx.query.has('from') ? 'zoom' : 'live');
-  const q = (extra: string) => `${ctx.base}/query?kpi=${encodeURIComponent(kpi.name)}${extra}`;
-  const anomalies = (await get<{ anomalies: Anomaly[] }>(`${ctx.base}/anomalies?kpi=${encodeURIComponent(kpi.name)}&limit=200`)).anomalies;
-  const markers = (): Marker[] => anomalies.map((a) => ({ ts: a.ts, color: MARK[a.verdict.status] ?? '#999' }));
+  const [anomalies, deployed] = await otherP;
+  const deploys = deployMarkers(deployed);
+  const markers = (): Marker[] => [...anomalies.map((a) => ({ ts: a.ts, color: MARK[a.verdict.status] ?? '#999' })), ...deploys];
   const ranges = h(
     'div',
     { class: 'ranges' },
@@ -47,10 +64,23 @@ export async function kpiPage(root: HTMLElement, ctx: PageCtx): Promise<void> {
     location.hash = `#/kpi/${encodeURIComponent(kpi.name)}?from=${from}&to=${to}`;
   };
 
+  const lines = [{ label: kpi.name, color: '#3a6ee8' }, ...BAND_LINES];
+  const show = (xs: number[], band: Array<Array<number | null>>, end: number) => {
+    plot.dataset.band = String(band[0]?.filter((v) => v !== null).length ?? 0);
+    plot.dataset.releases = String(deploys.filter((d) => d.ts >= (xs[0] ?? 0) && d.ts <= end).length);
+  };
+
   if (range === 'live') {
-    const r = await get<QueryResult>(q('&from=-5m&step=1'));
+    // The band an hour ahead, fetched again when the page outlives it.
+    let [r, ahead] = await Promise.all([
+      get<QueryResult>(q(`&from=${now - 300}&step=1`)),
+      expectedFor(ctx.base, kpi.name, `&from=${now - 300}&to=${now + 3600}&step=1`),
+    ]);
     const [xs, ys] = columns(r);
-    u = chart(plot, { lines: [{ label: kpi.name, color: '#3a6ee8' }], data: [xs, ys], markers, onZoom: zoom });
+    let refetching = false;
+    const band = bandColumns(xs, ahead);
+    u = chart(plot, { lines, data: [xs, ys, ...band], markers, onZoom: zoom, bands: BAND_FILL });
+    show(xs, band, now);
     const es = new EventSource(`${ctx.base}/stream?kpi=${encodeURIComponent(kpi.name)}`);
     ctx.onLeave(() => es.close());
     let ticks = 0;
@@ -64,39 +94,48 @@ export async function kpiPage(root: HTMLElement, ctx: PageCtx): Promise<void> {
       if (xs.length && (xs[xs.length - 1] as number) >= t.ts) return;
       xs.push(t.ts);
       ys.push(value);
+      const e = ahead.get(t.ts);
+      const vals = bandAt(e);
+      for (const [i, col] of band.entries()) col.push(vals[i] ?? null);
+      if (!e && !refetching) {
+        refetching = true;
+        void expectedFor(ctx.base, kpi.name, `&from=${t.ts}&to=${t.ts + 3600}&step=1`).then((m) => {
+          ahead = m;
+          refetching = false;
+        });
+      }
       while (xs.length > 300) {
         xs.shift();
         ys.shift();
+        for (const col of band) col.shift();
       }
-      u?.setData([xs, ys]);
+      u?.setData([xs, ys, ...band]);
       ticks++;
       status.dataset.ticks = String(ticks);
-      status.textContent = `Live: ${num(value)} at ${when(t.ts * 1000)} (${ticks} updates)`;
+      status.textContent = `Live: ${num(value)} at ${when(t.ts * 1000)}${e?.[1] != null ? `, expected ~${num(e[1])}` : ''} (${ticks} updates)`;
     });
     es.addEventListener('error', () => {
       status.textContent = 'Live stream interrupted; reconnecting…';
     });
   } else {
-    const now = Math.floor(Date.now() / 1000);
-    const len = RANGES.find(([k]) => k === range)?.[1] ?? 3600;
-    const from = range === 'zoom' ? Number(ctx.query.get('from')) : now - len;
-    const to = range === 'zoom' ? Number(ctx.query.get('to')) : now;
-    const r = await get<QueryResult>(q(`&from=${from}&to=${to}&points=600`));
+    // The band is asked with the query's own range and point budget, so both pick the same step.
+    const [r, expected] = await (historyP as NonNullable<typeof historyP>);
     const [xs, ys] = columns(r);
-    const past = to - from <= WEEK ? await get<QueryResult>(q(`&from=${r.from - WEEK}&to=${r.to - WEEK}&step=${r.step}`)) : undefined;
-    const ref = past ? columns(past)[1] : [];
-    const lines = [{ label: kpi.name, color: '#3a6ee8' }];
-    const data: uPlot.AlignedData = [xs, ys];
-    if (past) {
-      lines.push({ label: 'a week earlier (expected)', color: '#aaa', dash: [4, 4] } as (typeof lines)[0]);
-      data.push(xs.map((_, i) => ref[i] ?? null));
-    }
+    const band = bandColumns(xs, expected);
     if (ctx.left()) return;
-    u = chart(plot, { lines, data, markers, onZoom: zoom });
-    status.textContent = `${when(r.from * 1000)} – ${when(r.to * 1000)}, step ${r.step} s. Drag across the chart to zoom in.`;
+    const end = Math.max(r.from + r.step, Math.min(r.to, now));
+    u = chart(plot, { lines, data: [xs, ys, ...band], markers, onZoom: zoom, bands: BAND_FILL, xRange: [r.from, end] });
+    show(xs, band, end);
+    status.textContent = `${when(r.from * 1000)} – ${when(r.to * 1000)}, step ${r.step} s. Shaded: the detector's expected range (95%). Drag across the chart to zoom in.`;
   }
 
-  root.append(card('Anomalies', anomalyList(anomalies)), await breakdown(ctx, kpi, range === 'live' ? '-15m' : '-24h'));
+  // The segment breakdown loads after the chart is interactive.
+  const segments = card(`Segments (${range === 'live' ? '-15m' : '-24h'})`, h('p', { class: 'muted' }, 'Loading…'));
+  root.append(card('Anomalies', anomalyList(anomalies)), segments);
+  void breakdown(ctx, kpi, range === 'live' ? '-15m' : '-24h').then(
+    (el) => !ctx.left() && segments.replaceWith(el),
+    () => undefined,
+  );
 }
 
 function anomalyList(list: Anomaly[]): HTMLElement {

@@ -4,6 +4,7 @@ import { sparkline } from '../chart.js';
 import type { PageCtx } from '../context.js';
 import { card, fill, h, link, table } from '../dom.js';
 import { ago, num } from '../format.js';
+import { deploysFor } from '../overlays.js';
 import type { Anomaly, Kpi, QueryResult } from '../series.js';
 import type { IncidentRow } from './incidents.js';
 
@@ -12,13 +13,15 @@ const SPARK_LIMIT = 60;
 
 /** Draws the overview. */
 export async function overviewPage(root: HTMLElement, ctx: PageCtx): Promise<void> {
-  const [kpis, anomalies, incidents, releases] = await Promise.all([
+  const nowSec = Math.floor(Date.now() / 1000);
+  const [kpis, anomalies, incidents, releases, deploys] = await Promise.all([
     get<{ kpis: Kpi[] }>(`${ctx.base}/kpis`),
     get<{ anomalies: Anomaly[] }>(`${ctx.base}/anomalies?limit=1000`),
     get<{ incidents: IncidentRow[] }>(`${ctx.base}/incidents?status=open&limit=20`),
     get<{ releases: Array<{ release: string; environment: string; sessions: number; crashFreeSessions: number | null }> }>(
       `${ctx.base}/release-health?from=-7d`,
     ).catch(() => ({ releases: [] })),
+    deploysFor(ctx.base, nowSec - 7 * 86400, nowSec),
   ]);
   const since = Date.now() / 1000 - 900;
   const alerting = new Set(anomalies.anomalies.filter((a) => a.verdict.status === 'alert' && a.ts >= since).map((a) => a.kpi));
@@ -43,6 +46,15 @@ export async function overviewPage(root: HTMLElement, ctx: PageCtx): Promise<voi
     card(`KPIs (${kpis.kpis.length}), last hour`, grid),
     card(
       'Recent releases',
+      deploys.length
+        ? table(
+            ['Release', 'Environment', 'Deployed', ''],
+            deploys
+              .slice(-8)
+              .reverse()
+              .map((d) => [d.version, d.environment, ago(d.at), link(`#/releases/${d.id}`, 'Impact report')]),
+          )
+        : null,
       releases.releases.length
         ? table(
             ['Release', 'Environment', 'Sessions', 'Crash-free'],
@@ -53,11 +65,9 @@ export async function overviewPage(root: HTMLElement, ctx: PageCtx): Promise<voi
               r.crashFreeSessions === null ? '–' : `${(r.crashFreeSessions * 100).toFixed(1)} %`,
             ]),
           )
-        : h(
-            'p',
-            { class: 'muted' },
-            'No release has reported sessions in the last 7 days. Release markers and impact reports come with the Releases page.',
-          ),
+        : deploys.length
+          ? null
+          : h('p', { class: 'muted' }, 'No deploy and no release sessions in the last 7 days.'),
     ),
   );
   const shown = kpis.kpis.slice(0, SPARK_LIMIT);

@@ -1,0 +1,86 @@
+/**
+ * @module What several Heed nodes sharing one ClickHouse database coordinate through: heartbeats in
+ * `nodes` (membership, from which each node derives series ownership and the leader), recent
+ * per-second buckets (so the owner of a series judges data that any node ingested), and `signals`
+ * (alert signals on their way to the leader). No other coordination service is needed.
+ */
+import type { BucketRow } from '../types.js';
+import { type ClickHouseConnection, type Db, num, openDb } from './sql.js';
+
+/** One node as its heartbeats describe it. */
+export interface NodeRow {
+  nodeId: string;
+  startedAt: number;
+  heartbeatAt: number;
+  stopped: boolean;
+}
+
+/** A signal queued for the leader. */
+export interface QueuedSignal {
+  id: string;
+  at: number;
+  nodeId: string;
+  body: string;
+}
+
+/** The coordination operations. */
+export interface Coordination {
+  heartbeat(node: Omit<NodeRow, 'heartbeatAt'>, now: number): Promise<void>;
+  nodes(): Promise<NodeRow[]>;
+  /** Per-second buckets of every series from `fromTs` (epoch seconds) on, merged. */
+  recentBuckets(fromTs: number): Promise<BucketRow[]>;
+  publishSignal(s: QueuedSignal): Promise<void>;
+  /** Signals queued at or after `atMs`, oldest first. */
+  signalsSince(atMs: number): Promise<QueuedSignal[]>;
+  close(): Promise<void>;
+}
+
+/** Coordination over an open database. */
+export function coordinationOver(db: Db): Coordination {
+  return {
+    async heartbeat(node, now) {
+      await db.insert('nodes', [
+        { node_id: node.nodeId, started_at: node.startedAt, heartbeat_at: now, stopped: node.stopped ? 1 : 0, ver: now },
+      ]);
+    },
+    async nodes() {
+      // Aliases differ from column names: 18.16 lets an alias shadow a column.
+      const rows = await db.rows<{ node_id: string; s: string; h: string; st: number | string }>(
+        'SELECT node_id, argMax(started_at, ver) AS s, argMax(heartbeat_at, ver) AS h, argMax(stopped, ver) AS st FROM nodes GROUP BY node_id',
+      );
+      return rows.map((r) => ({ nodeId: r.node_id, startedAt: Number(r.s), heartbeatAt: Number(r.h), stopped: Number(r.st) === 1 }));
+    },
+    async recentBuckets(fromTs) {
+      const rows = await db.rows<Record<string, number | string>>(
+        `SELECT series_id, ts, sumMerge(count) AS c, sumMerge(sum) AS su, minMerge(min) AS mn, maxMerge(max) AS mx,
+           argMaxMerge(last) AS l, maxMerge(last_ts) AS lt
+         FROM buckets_1 WHERE ts >= ${num(fromTs)} GROUP BY series_id, ts`,
+      );
+      return rows.map((r) => ({
+        seriesId: Number(r.series_id),
+        ts: Number(r.ts),
+        count: Number(r.c),
+        sum: Number(r.su),
+        min: Number(r.mn),
+        max: Number(r.mx),
+        last: Number(r.l),
+        lastTs: Number(r.lt),
+      }));
+    },
+    async publishSignal(s) {
+      await db.insert('signals', [{ id: s.id, at: s.at, node_id: s.nodeId, body: s.body }]);
+    },
+    async signalsSince(atMs) {
+      const rows = await db.rows<{ id: string; at: string; node_id: string; body: string }>(
+        `SELECT id, at, node_id, body FROM signals WHERE at >= ${num(atMs)} ORDER BY at, id`,
+      );
+      return rows.map((r) => ({ id: r.id, at: Number(r.at), nodeId: r.node_id, body: r.body }));
+    },
+    close: () => db.close(),
+  };
+}
+
+/** Opens coordination on its own connection (the database must exist and be migrated). */
+export function openCoordinationDb(c: ClickHouseConnection): Coordination {
+  return coordinationOver(openDb({ ...c, timeoutMs: c.timeoutMs ?? 5000 }));
+}
