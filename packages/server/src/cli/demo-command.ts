@@ -65,7 +65,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   };
   const records = await backfill({ url: heed.url, project: view, days, endSec: Math.floor(Date.now() / 1000) - 700, settle });
   const backfillSeconds = Math.round((performance.now() - t0) / 100) / 10;
-  const stopShop = startShop({ url: heed.url, project: view, story: p.values.fast ? FAST_STORY : STORY, say });
+  const stopShop = startShop({ url: heed.url, project: view, adminToken: heed.adminToken, story: p.values.fast ? FAST_STORY : STORY, say });
   const facts = {
     url: heed.url,
     dashboard: `${heed.url}/`,

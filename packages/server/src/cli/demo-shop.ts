@@ -26,6 +26,8 @@ const SAFARI_UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/6
 export interface ShopOptions {
   url: string;
   project: { id: number; key: string; dsn: string };
+  /** To record the release's deploy, as a CI pipeline would with `heed releases deploy`. */
+  adminToken: string;
   story: StoryTimes;
   /** Tells the person watching what just happened. */
   say: (line: string) => void;
@@ -98,6 +100,11 @@ export function startShop(o: ShopOptions): () => Promise<void> {
     if (t >= o.story.release && !told.has('release')) {
       release = 'shop@1.5.0';
       void close(500).then(() => init({ ...sdk, release }));
+      void fetch(`${o.url}/api/v1/projects/${o.project.id}/releases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${o.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ version: release, environment: 'production', commit: 'a1b2c3d' }),
+      }).catch(() => {});
     }
     act('release', t, 'Story: release shop@1.5.0 is out, with a shorter signup form; signups rise. Watch the signup KPI.');
     const r = rhythm(Date.now() / 1000);
