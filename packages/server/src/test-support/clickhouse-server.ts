@@ -31,17 +31,21 @@ export function clickHouseAvailable(): boolean {
   return binary() !== undefined && existsSync(join(CONFIG_DIR, 'config.xml'));
 }
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+/**
+ * A port nobody listens on right now, below the kernel's ephemeral range (32768+), so an outgoing
+ * connection cannot take it between this check and the server binding it.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
 }
 
 const tag = (xml: string, name: string, value: string | number) =>
@@ -92,6 +96,17 @@ async function waitForPing(url: string, proc: ChildProcess, timeoutMs: number, l
 
 /** Starts a private server; call stop() in an `after` hook. */
 export async function startTestClickHouse(): Promise<TestClickHouse> {
+  // Another process can still take a chosen port before the server binds it: try again then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (err) {
+      if (attempt >= 4 || !/Address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(): Promise<TestClickHouse> {
   const dir = mkdtempSync(join(tmpdir(), 'heed-ch-'));
   for (const d of ['data', 'tmp', 'user_files', 'format_schemas', 'log']) mkdirSync(join(dir, d));
   const ports = { http: await freePort(), tcp: await freePort(), interserver: await freePort() };
