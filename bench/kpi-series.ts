@@ -2,6 +2,8 @@
  * @module Generator of realistic per-minute business count series: daily and weekly rhythm,
  * overdispersed noise, a declared holiday, a weekly promotion (a decoy), and one labelled incident.
  */
+import { seededRandom } from '../packages/server/src/kernel/index.js';
+import { normalDraw, poissonDraw } from '../packages/server/src/test-support/index.js';
 
 /** Kinds of labelled incidents. */
 export type IncidentKind = 'drop-to-zero' | 'drop-80' | 'drop-50' | 'drop-20' | 'segment-drop' | 'spike' | 'slow-decline' | 'level-shift';
@@ -31,20 +33,8 @@ export interface KpiSeries {
 }
 
 /** Deterministic uniform numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(u: () => number): number {
-  return Math.sqrt(-2 * Math.log(u() || 1e-12)) * Math.cos(2 * Math.PI * u());
-}
+export const rng = seededRandom;
+const normal = normalDraw;
 
 /** Gamma(k, 1/k): mean 1, variance 1/k (Marsaglia-Tsang, k >= 1). */
 function gammaMean1(k: number, u: () => number): number {
@@ -59,20 +49,7 @@ function gammaMean1(k: number, u: () => number): number {
 }
 
 /** A Poisson draw (normal approximation above 60). */
-export function poisson(rate: number, u: () => number): number {
-  if (rate <= 0) return 0;
-  if (rate > 60) return Math.max(0, Math.round(rate + Math.sqrt(rate) * normal(u)));
-  let n = 0;
-  let p = Math.exp(-rate);
-  let s = p;
-  const x = u();
-  while (x > s && n < 100_000) {
-    n++;
-    p *= rate / n;
-    s += p;
-  }
-  return n;
-}
+export const poisson = (rate: number, u: () => number): number => poissonDraw(rate, u, 60);
 
 const DAY_MIN = 1440;
 const WEEK_MIN = 7 * DAY_MIN;

@@ -1,34 +1,13 @@
 /** @module Tests of the detector: learning, collapse, spikes, shifts, holidays, robustness and state carry-over. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { seededRandom } from '../kernel/index.js';
+import { poissonDraw } from '../test-support/index.js';
 import { createDetector, type DetectorOptions, type DetectorState, type Point, type StepResult } from './index.js';
 
-/** Deterministic uniform numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function poisson(rate: number, u: () => number): number {
-  if (rate > 50)
-    return Math.max(0, Math.round(rate + Math.sqrt(rate) * Math.sqrt(-2 * Math.log(u() || 1e-12)) * Math.cos(2 * Math.PI * u())));
-  let n = 0;
-  let p = Math.exp(-rate);
-  let s = p;
-  const x = u();
-  while (x > s && n < 10_000) {
-    n++;
-    p *= rate / n;
-    s += p;
-  }
-  return n;
-}
+const rng = seededRandom;
+// The normal approximation above 50, as these tests were calibrated with.
+const poisson = (rate: number, u: () => number) => poissonDraw(rate, u, 50);
 
 const T0 = 1_700_000_000 - (1_700_000_000 % 604_800);
 

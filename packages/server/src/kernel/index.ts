@@ -11,4 +11,5 @@ export {
   type MetricsRegistry,
 } from './metrics.js';
 export { registerProcessMetrics } from './process-metrics.js';
+export { seededRandom } from './random.js';
 export { type Outcome, ok, reject } from './result.js';

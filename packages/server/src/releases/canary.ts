@@ -4,6 +4,7 @@
  * neither seasonality nor the traffic split can bias it. The interval is a bootstrap over hours
  * (which keeps each hour's overdispersion and any shared hourly swings), seeded for repeatability.
  */
+import { seededRandom } from '../kernel/index.js';
 
 /** One hour of both releases: the KPI's count and the traffic's count. */
 export interface CanaryHour {
@@ -42,13 +43,7 @@ function lr(h: readonly CanaryHour[], idx: readonly number[]): number {
 export function compareCanary(hours: readonly CanaryHour[], rounds = 2000, seed = 1): CanaryEstimate | undefined {
   const n = hours.length;
   if (n < 3) return undefined;
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const all = hours.map((_, i) => i);
   const est = lr(hours, all);
   const draws: number[] = [];

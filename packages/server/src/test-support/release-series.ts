@@ -4,21 +4,13 @@
  * the log scale) and gamma-Poisson (negative binomial) noise, with a known multiplicative effect
  * injected from the deploy hour on.
  */
+import { seededRandom } from '../kernel/index.js';
 
 /** 2026-01-05T00:00:00Z, a Monday. */
 export const MONDAY = Date.UTC(2026, 0, 5) / 1000;
 
 /** Deterministic uniform numbers (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;
 
 function normal(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
