@@ -1,10 +1,12 @@
 /**
- * @module `npm run bench -- ingest --store clickhouse` (or `-- ingest-clickhouse`): events/s through
- * the writer (group commit, as ingest uses it) into SQLite, one ClickHouse node and two ClickHouse
- * nodes (two store + writer pairs, each with its own connection) in the same run, against a private
- * clickhouse-server on this machine; then the latency of a 7-day KPI chart at 1-minute resolution
- * with 1 million events per day, on both backends. HTTP parsing is left out: it costs the same on
- * both backends and the ingest bench measures it.
+ * @module `npm run bench -- ingest --store clickhouse` (or `-- ingest-clickhouse`), against a private
+ * clickhouse-server on this machine, SQLite in the same run:
+ * 1. HTTP: events/s through real `heed start` child processes (SQLite; ClickHouse, one node;
+ *    ClickHouse, two nodes on one database), load from this process, with the CPU time of each
+ *    process per million events (see ingest-http-cluster.ts);
+ * 2. the writer alone (group commit, as ingest uses it): SQLite, one and two ClickHouse store +
+ *    writer pairs, without HTTP;
+ * 3. the latency of a 7-day KPI chart at 1-minute resolution with 1 million events per day.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,8 @@ import { createClickHouseStore } from '../packages/server/src/store/clickhouse/c
 import { createSeriesRegistry, createWriter, type Storage } from '../packages/server/src/store/index.js';
 import { createSqliteStore } from '../packages/server/src/store/sqlite/sqlite-store.js';
 import { clickHouseAvailable, startTestClickHouse } from '../packages/server/src/test-support/clickhouse-server.js';
+import { type ChildHeed, startChildHeed } from '../packages/server/src/test-support/index.js';
+import { clickHousePid, type HttpPhase, httpPhase } from './ingest-http-cluster.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -22,6 +26,29 @@ const BATCH = 500;
 const IN_FLIGHT = 16;
 const DAYS = 7;
 const PER_DAY = 1_000_000;
+/** Requests in flight in all (BENCH_HTTP_CONNECTIONS): many clients, as a shared server sees them. */
+const HTTP_CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 32);
+const HTTP_BATCH = 1000;
+
+/** One HTTP phase over `n` fresh `heed start` processes with `env`; the processes are stopped after. */
+async function overHttp(label: string, dir: string, n: number, env: Record<string, string>, chPid?: number): Promise<HttpPhase> {
+  const nodes: ChildHeed[] = [];
+  try {
+    for (let i = 0; i < n; i++) nodes.push(await startChildHeed(join(dir, `${label}-${i}`), env));
+    // Let the nodes see each other (heartbeats) before the load starts.
+    if (n > 1) await new Promise((r) => setTimeout(r, 2500));
+    const r = await httpPhase(label, nodes, { seconds: SECONDS, connections: HTTP_CONNECTIONS, batch: HTTP_BATCH, clickhousePid: chPid });
+    console.log(
+      `  ${label}: ${r.eventsPerSec} ev/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, errors ${r.errors}; CPU s per 1M events: heed ${r.cpuPerMillion.heed}, clickhouse ${r.cpuPerMillion.clickhouse}, load ${r.cpuPerMillion.load}; cores busy ${Math.round(r.busy * 100)}%`,
+    );
+    return r;
+  } finally {
+    for (const node of nodes) {
+      node.proc.kill('SIGTERM');
+      await node.exited;
+    }
+  }
+}
 
 function events(n: number, base: number): NormalizedEvent[] {
   const out: NormalizedEvent[] = [];
@@ -95,6 +122,29 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'heed-bench-ch-'));
   const ch = await startTestClickHouse();
   try {
+    console.log(`ingest over HTTP (${HTTP_BATCH}-event batches, ${HTTP_CONNECTIONS} connections in all, ${SECONDS} s each):`);
+    const chEnv = async (name: string) => ({
+      HEED_STORE_KIND: 'clickhouse',
+      HEED_STORE_CLICKHOUSE_URL: ch.url,
+      HEED_STORE_CLICKHOUSE_DATABASE: await ch.createDatabase(name),
+    });
+    const chPid = clickHousePid(ch.dir);
+    const httpSqlite = await overHttp('sqlite', dir, 1, { HEED_STORE_KIND: 'sqlite' });
+    const httpOne = await overHttp('clickhouse-1-node', dir, 1, await chEnv('http1'), chPid);
+    const httpTwo = await overHttp('clickhouse-2-nodes', dir, 2, await chEnv('http2'), chPid);
+    const http = {
+      batch: HTTP_BATCH,
+      connections: HTTP_CONNECTIONS,
+      phases: [httpSqlite, httpOne, httpTwo],
+      ratios: {
+        clickhouse1VsSqlite: +(httpOne.eventsPerSec / httpSqlite.eventsPerSec).toFixed(2),
+        clickhouse2VsSqlite: +(httpTwo.eventsPerSec / httpSqlite.eventsPerSec).toFixed(2),
+        clickhouse2Vs1: +(httpTwo.eventsPerSec / httpOne.eventsPerSec).toFixed(2),
+      },
+    };
+    console.log(
+      `  ratios: clickhouse 1 node x${http.ratios.clickhouse1VsSqlite} of sqlite, 2 nodes x${http.ratios.clickhouse2VsSqlite} (x${http.ratios.clickhouse2Vs1} of 1 node)`,
+    );
     const sqlite = createSqliteStore({ dataDir: join(dir, 'sqlite'), sync: 'normal' });
     await sqlite.init();
     const database = await ch.createDatabase('bench');
@@ -110,6 +160,7 @@ async function main() {
     const sqliteChart = await chart(sqlite);
     const chChart = await chart(c1);
     const result = {
+      http,
       seconds: SECONDS,
       batch: BATCH,
       inFlight: IN_FLIGHT,
@@ -117,7 +168,7 @@ async function main() {
       ratios: { clickhouse1VsSqlite: +(oneEps / sqliteEps).toFixed(2), clickhouse2VsSqlite: +(twoEps / sqliteEps).toFixed(2) },
       chart7d1m: { sqlite: sqliteChart, clickhouse: chChart },
     };
-    console.log(`ingest (writer, ${BATCH}-event batches, ${IN_FLIGHT} in flight, ${SECONDS} s each):`);
+    console.log(`ingest through the writer alone (${BATCH}-event batches, ${IN_FLIGHT} in flight, ${SECONDS} s each):`);
     console.log(
       `  sqlite ${result.eventsPerSecond.sqlite} ev/s; clickhouse 1 node ${result.eventsPerSecond.clickhouse1} ev/s (x${result.ratios.clickhouse1VsSqlite}); 2 nodes ${result.eventsPerSecond.clickhouse2} ev/s (x${result.ratios.clickhouse2VsSqlite})`,
     );

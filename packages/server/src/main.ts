@@ -1,7 +1,14 @@
 /** @module Composition root: config → store → writer → HTTP. The only file that sees every room. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAlertEngine, createRuleEvaluator, signalFromAnomaly, signalFromCheck, signalsFromError } from './alert/index.js';
+import {
+  createAlertEngine,
+  createRuleEvaluator,
+  errorRateDetection,
+  signalFromAnomaly,
+  signalFromCheck,
+  signalsFromError,
+} from './alert/index.js';
 import { createLiveHub } from './api/index.js';
 import { type CheckSignal, createChecks } from './checks/index.js';
 import { joinCluster } from './cluster/index.js';
@@ -53,6 +60,8 @@ export interface BuiltHeed {
   created: Project | undefined;
   /** Where users reach Heed (known once the port is). */
   setPublicUrl(url: string): void;
+  /** One turn of the judge (detection, rules, heartbeats, alerts) at `now`; tests drive time with it. */
+  judge(now: number): Promise<void>;
   /** Starts the once-a-second tick (live stream, detection, rules, alerts), delivery and pruning. */
   startTimers(): void;
   /** Flushes what was acknowledged and closes the store. */
@@ -78,12 +87,13 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   const cluster = await joinCluster(config.store, { clock, log });
   const registry = createSeriesRegistry(await store.loadSeries(), config.ingest.maxSeriesPerKpi, { ids: cluster ? 'hash' : 'sequential' });
   const writer = createWriter(store, registry, { commitLatency });
-  const hub = createLiveHub(registry);
-  writer.onCommit((d) => hub.onCommit(d));
+  const hub = createLiveHub(registry, cluster ? 2 : 1); // a cluster's stream waits for other nodes' data
+  if (!cluster) writer.onCommit((d) => hub.onCommit(d));
   // Declared KPI settings (direction, sensitivity) and live funnels: see monitors/live.ts.
   const monitors = await createLiveMonitors({ store, registry, onError: (err) => log.error('saving funnel state failed', { err }) });
+  const errorRates = errorRateDetection(monitors.optionsFor); // the `errors` KPI, per busy issue too: spikes only
   const detection = createDetectionEngine({
-    optionsFor: monitors.optionsFor,
+    ...errorRates.detection,
     series: (id) => registry.get(id),
     getMeta: (k) => store.getMeta(k),
     setMeta: (k, v) => store.setMeta(k, v),
@@ -150,7 +160,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   });
   await alerts.load();
   await rules.load(clock());
-  writer.onCommit((d) => rules.onCommit(d, clock()));
+  if (!cluster) writer.onCommit((d) => rules.onCommit(d, clock()));
   const stopProcessMetrics = registerProcessMetrics(metrics.registry);
   metrics.registry.gauge('heed_series', 'Series tracked (KPI x tag combination).', () => [[registry.size()]]);
   metrics.registry.gauge('heed_sse_subscribers', 'Live-stream subscribers.', () => [[hub.subscribers()]]);
@@ -158,6 +168,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   const errorPipeline = createErrorPipeline({
     store: store.errors,
     writer,
+    rates: errorRates.rates,
     clock,
     log,
     scrubFields: config.errors.scrubFields
@@ -176,6 +187,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   errorPipeline.onSignal((e) => {
     log.info(e.kind, { projectId: e.projectId, issueId: e.issueId, title: e.title, release: e.release });
     for (const sig of signalsFromError(e)) signal(sig);
+    errorRates.onSignal(e, detection, registry);
   });
   // Checks and heartbeats: dependencies and scheduled jobs, as series (checks) and signals.
   const emitCheck = (c: CheckSignal) => signal(signalFromCheck(c));
@@ -191,6 +203,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     writer,
     hub,
     anomalies,
+    detection,
     alerts,
     rules,
     outbox,
@@ -238,11 +251,17 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       log.error('prune failed', { err });
     }
   };
+  const judgeAt = async (now: number) => {
+    detection.tick(now);
+    rules.tick(now);
+    await Promise.all([heartbeats.tick(now), alerts.tick()]).catch((err: unknown) => log.error('judge tick failed', { err }));
+  };
   return {
     app,
     services,
     adminToken,
     created,
+    judge: judgeAt,
     setPublicUrl(url: string) {
       publicUrl = url;
       services.publicUrl = url;
@@ -250,13 +269,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     startTimers() {
       tick = setInterval(() => hub.tick(clock()), 1000);
       // Detection, rules and alerts run four times a second: absence is judged within 250 ms.
-      judge = setInterval(() => {
-        const now = clock();
-        detection.tick(now);
-        rules.tick(now);
-        void heartbeats.tick(now).catch((err: unknown) => log.error('heartbeat tick failed', { err }));
-        void alerts.tick().catch((err: unknown) => log.error('alert tick failed', { err }));
-      }, 250);
+      judge = setInterval(() => void judgeAt(clock()), 250);
       judge.unref();
       void outbox.start();
       checks.start();
@@ -267,7 +280,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       pruneTimer.unref();
       saveTimer.unref();
       void prune();
-      cluster?.start({ store, registry, detection });
+      cluster?.start({ store, registry, detection, watchers: [hub, rules, monitors] });
     },
     async shutdown() {
       state.shuttingDown = true;

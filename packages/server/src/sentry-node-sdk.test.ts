@@ -104,9 +104,13 @@ it('events from the official Node SDK arrive as the right issues, with frames, t
       release: string;
       sessions: number;
       crashed: number;
+      users: number;
+      crashFreeUsers: number | null;
     }>;
     const rel = health.find((r) => r.release === 'shop@2.0.0');
     assert.ok(rel && rel.sessions >= 1 && rel.crashed >= 1, JSON.stringify(health));
+    // The session names its user (distinct id u-7), whose session crashed: no crash-free user.
+    assert.deepEqual([rel.users, rel.crashFreeUsers], [1, 0], JSON.stringify(health));
   } finally {
     await heed.close();
   }

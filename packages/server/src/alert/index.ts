@@ -3,6 +3,7 @@ export { ackLink, verifyAck } from './ack-link.js';
 export { signalFromAnomaly } from './from-anomaly.js';
 export { signalFromCheck } from './from-check.js';
 export { signalsFromError } from './from-error.js';
+export { errorRateDetection, signalFromErrorRate } from './from-error-rate.js';
 export { type AlertEngine, type AlertEngineDeps, createAlertEngine } from './incident-engine.js';
 export { isDependency, probableCause } from './probable-cause.js';
 export { type RecoveryReport, recoveryReport, type Stat } from './report.js';

@@ -1,5 +1,5 @@
 /** @module Issues as the API shows them: list rows, detail with breakdowns, latest event and a sample, release health. */
-import type { BreakdownDim, BreakdownRow, ErrorStore, IssueRow, SessionRow, StoredErrorEvent } from '../store/index.js';
+import type { BreakdownDim, BreakdownRow, ErrorStore, IssueRow, ReleaseUsers, SessionRow, StoredErrorEvent } from '../store/index.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
@@ -62,8 +62,11 @@ export async function readIssueDetail(store: ErrorStore, projectId: number, id: 
   };
 }
 
-/** Crash-free sessions per release over the rows of a range. */
-export function releaseHealth(rows: readonly SessionRow[]) {
+/**
+ * Crash-free sessions per release over the rows of a range, and crash-free users (distinct session
+ * `did`s with no crashed session, over all distinct ids) from `users`.
+ */
+export function releaseHealth(rows: readonly SessionRow[], users: readonly ReleaseUsers[] = []) {
   const by = new Map<
     string,
     { release: string; environment: string; sessions: number; errored: number; crashed: number; abnormal: number }
@@ -77,7 +80,22 @@ export function releaseHealth(rows: readonly SessionRow[]) {
     cur.abnormal += r.abnormal;
     by.set(k, cur);
   }
-  return [...by.values()]
-    .map((x) => ({ ...x, crashFreeSessions: x.sessions > 0 ? Math.max(0, 1 - x.crashed / x.sessions) : null }))
+  const userOf = new Map(users.map((u) => [`${u.release}\u0000${u.environment}`, u]));
+  for (const u of users) {
+    const k = `${u.release}\u0000${u.environment}`;
+    if (!by.has(k)) by.set(k, { release: u.release, environment: u.environment, sessions: 0, errored: 0, crashed: 0, abnormal: 0 });
+  }
+  return [...by.entries()]
+    .map(([k, x]) => {
+      const u = userOf.get(k);
+      const n = u?.users ?? 0;
+      return {
+        ...x,
+        crashFreeSessions: x.sessions > 0 ? Math.max(0, 1 - x.crashed / x.sessions) : null,
+        users: n,
+        crashedUsers: u?.crashedUsers ?? 0,
+        crashFreeUsers: n > 0 ? Math.max(0, 1 - (u?.crashedUsers ?? 0) / n) : null,
+      };
+    })
     .sort((a, b) => b.sessions - a.sessions || a.release.localeCompare(b.release));
 }

@@ -20,15 +20,18 @@ export interface LiveHub {
   subscribe(projectId: number, kpis: string[] | null, send: (tick: LiveTick) => void, end?: () => void): () => void;
   /** Ends every subscription (shutdown). */
   closeAll(): void;
-  /** Emits the second before `nowMs` to every subscriber. Called once a second. */
+  /** Emits the second that ended `delaySeconds` before `nowMs` to every subscriber. Called once a second. */
   tick(nowMs: number): void;
   subscribers(): number;
 }
 
 type Cell = { count: number; sum: number; last: number | null; lastTs: number };
 
-/** Creates a hub; it keeps only the last few seconds. */
-export function createLiveHub(registry: SeriesRegistry): LiveHub {
+/**
+ * Creates a hub; it keeps only the last few seconds. Each tick emits the second that ended
+ * `delaySeconds` ago (more than 1 when data arrives late, as from other nodes of a cluster).
+ */
+export function createLiveHub(registry: SeriesRegistry, delaySeconds = 1): LiveHub {
   const subs = new Set<Subscriber>();
   // second -> projectId -> kpi -> cell
   const seconds = new Map<number, Map<number, Map<string, Cell>>>();
@@ -55,7 +58,7 @@ export function createLiveHub(registry: SeriesRegistry): LiveHub {
       return () => subs.delete(sub);
     },
     tick(nowMs) {
-      const sec = Math.floor(nowMs / 1000) - 1;
+      const sec = Math.floor(nowMs / 1000) - delaySeconds;
       const data = seconds.get(sec);
       for (const sub of subs) {
         const tick: LiveTick = { ts: sec, kpis: {} };

@@ -3,7 +3,9 @@
  * lists, ranges, steps, names and @hourly-style macros) and the next slot after an instant in an
  * IANA time zone. Day-of-month and day-of-week combine with OR when both are restricted (Vixie cron).
  */
-import { type Outcome, ok, reject } from '../kernel/index.js';
+import { type Outcome, ok, reject, validTimezone, wallClock, zonedInstant } from '../kernel/index.js';
+
+export { validTimezone };
 
 /** A parsed cron expression: the allowed values of each field. */
 export interface Cron {
@@ -85,59 +87,9 @@ export function parseCron(expr: string): Outcome<Cron> {
   });
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** True when `tz` is an IANA time zone this runtime knows. */
-export function validTimezone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The wall-clock fields of an instant in `tz`. */
-function wall(ms: number, tz: string): { y: number; mo: number; d: number; h: number; mi: number } {
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(ms)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { y: p.year as number, mo: p.month as number, d: p.day as number, h: p.hour as number, mi: p.minute as number };
-}
-
-/** The offset of `tz` from UTC at an instant, in ms. */
-function offset(ms: number, tz: string): number {
-  const w = wall(ms, tz);
-  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi) - Math.floor(ms / 60_000) * 60_000;
-}
-
-/** The instant of a wall-clock minute in `tz` (a minute skipped by DST maps just past the gap). */
-function instant(y: number, mo: number, d: number, h: number, mi: number, tz: string): number {
-  const guess = Date.UTC(y, mo - 1, d, h, mi);
-  const first = guess - offset(guess, tz);
-  const second = guess - offset(first, tz);
-  return second === first ? first : Math.max(first, second);
-}
-
 /** The first slot of `cron` strictly after `afterMs`, in time zone `tz` (undefined if none within 5 years). */
 export function nextSlot(cron: Cron, afterMs: number, tz: string): number | undefined {
-  const start = wall(afterMs, tz);
+  const start = wallClock(afterMs, tz);
   const day0 = Date.UTC(start.y, start.mo - 1, start.d);
   for (let i = 0; i < 366 * 5; i++) {
     const date = new Date(day0 + i * 86400_000);
@@ -152,7 +104,7 @@ export function nextSlot(cron: Cron, afterMs: number, tz: string): number | unde
       if (i === 0 && h < start.h) continue;
       for (const mi of cron.minutes) {
         if (i === 0 && h === start.h && mi < start.mi) continue;
-        const t = instant(date.getUTCFullYear(), mo, d, h, mi, tz);
+        const t = zonedInstant(date.getUTCFullYear(), mo, d, h, mi, tz);
         if (t > afterMs) return t;
       }
     }

@@ -21,7 +21,11 @@ const SPEC: CommandSpec = {
   options: {
     input: { type: 'string', desc: 'Folder of input CSVs (searched recursively), or one CSV file.' },
     output: { type: 'string', desc: 'Folder for the result CSVs.' },
-    kind: { type: 'string', desc: 'count, gauge, or auto (counts when every value is a whole number >= 0).', default: 'auto' },
+    kind: {
+      type: 'string',
+      desc: 'count, gauge, or auto (counts when every value is a whole number >= 0 varying at least as much as Poisson counts).',
+      default: 'auto',
+    },
     direction: { type: 'string', desc: 'Alert on drops, spikes or both (default: per kind).' },
     sensitivity: { type: 'string', desc: 'False alarms per week you accept on a normal series (default: per kind).' },
     json: { type: 'boolean', desc: 'Print a JSON summary per file.' },

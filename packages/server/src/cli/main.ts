@@ -11,6 +11,7 @@ import { migrateCommand } from './migrate-command.js';
 import { applyCommand, statusCommand, verifyCommand } from './monitors-command.js';
 import { projectsCreate, projectsList, projectsRotateKey } from './projects-command.js';
 import { releasesDeploy, releasesImpact, releasesList } from './releases-command.js';
+import { sourcemapsList, sourcemapsUpload } from './sourcemaps-command.js';
 import { startCommand } from './start-command.js';
 
 type Run = (argv: string[]) => Promise<number>;
@@ -66,7 +67,14 @@ const COMMANDS: Record<string, Entry> = {
       impact: { summary: "A release's effect on every KPI and funnel, with 95% intervals.", run: releasesImpact },
     },
   },
-  verify: { summary: 'Validate the monitors file (heed.monitors.json) for CI.', run: verifyCommand },
+  sourcemaps: {
+    summary: 'Upload and list source maps of a release (minified browser errors shown as the source).',
+    subs: {
+      upload: { summary: 'Upload the *.map files (and minified files) of a build folder.', run: sourcemapsUpload },
+      list: { summary: 'List the files uploaded for a release.', run: sourcemapsList },
+    },
+  },
+  verify: { summary: 'Validate the monitors file (heed.monitors.json or .yaml) for CI.', run: verifyCommand },
   apply: { summary: 'Sync the monitors file to a running Heed (diff first).', run: applyCommand },
   status: { summary: 'Show each declared monitor against production.', run: statusCommand },
   report: { summary: 'MTTD, MTTN, MTTA and MTTR of a period.', run: reportCommand },

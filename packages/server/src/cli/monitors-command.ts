@@ -1,17 +1,25 @@
 /**
  * @module `heed verify`, `heed apply` and `heed status`: monitors as code. The file is
- * `heed.monitors.json`, or `heed.monitors.mjs` / `.js` / `.ts` exporting the object (default export);
- * strings `${env:NAME}` are replaced from the environment, so secrets stay out of the repository.
+ * `heed.monitors.json`, `heed.monitors.yaml` / `.yml`, or `heed.monitors.mjs` / `.js` / `.ts`
+ * exporting the object (default export); strings `${env:NAME}` are replaced from the environment,
+ * so secrets stay out of the repository. Problems in a YAML file carry their line and column.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { pathToFileURL } from 'node:url';
 import { type Change, type Problem, verifyDeclaration } from '../monitors/index.js';
 import { CLIENT_OPTIONS, connect } from './api-client.js';
 import { CONFIG_OPTIONS, type CommandSpec, out, parse, UsageError } from './args.js';
+import { type FileProblem, readMonitorsFile } from './monitors-file.js';
 
-const CANDIDATES = ['heed.monitors.json', 'heed.monitors.mjs', 'heed.monitors.js', 'heed.monitors.ts'];
+const CANDIDATES = [
+  'heed.monitors.json',
+  'heed.monitors.yaml',
+  'heed.monitors.yml',
+  'heed.monitors.mjs',
+  'heed.monitors.js',
+  'heed.monitors.ts',
+];
 const FILE_HELP = `the monitors file (default: the first of ${CANDIDATES.join(', ')} in this folder)`;
 
 function substitute(v: unknown, env: NodeJS.ProcessEnv, missing: Problem[], path: string): unknown {
@@ -32,28 +40,17 @@ function substitute(v: unknown, env: NodeJS.ProcessEnv, missing: Problem[], path
 export async function loadMonitors(file: string | undefined, env: NodeJS.ProcessEnv) {
   const path = resolve(file ?? CANDIDATES.find((c) => existsSync(c)) ?? (CANDIDATES[0] as string));
   if (!existsSync(path))
-    throw new UsageError(`No monitors file at ${path}. Create heed.monitors.json (see docs/releases.md) or pass the path.`);
-  let raw: unknown;
-  if (path.endsWith('.json')) {
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (err) {
-      return { path, raw: undefined, problems: [{ path: '(file)', message: `Not valid JSON: ${(err as Error).message}` }] };
-    }
-  } else {
-    try {
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown; monitors?: unknown };
-      raw = mod.default ?? mod.monitors;
-      if (typeof raw === 'function') raw = await (raw as () => unknown)();
-    } catch (err) {
-      const hint = path.endsWith('.ts') ? ' (a .ts file needs a TypeScript loader such as tsx; or use .mjs)' : '';
-      return { path, raw: undefined, problems: [{ path: '(file)', message: `Cannot load it${hint}: ${(err as Error).message}` }] };
-    }
-  }
+    throw new UsageError(
+      `No monitors file at ${path}. Create heed.monitors.json or heed.monitors.yaml (see docs/releases.md) or pass the path.`,
+    );
+  const read = await readMonitorsFile(path);
+  if (read.problem) return { path, raw: undefined, problems: [read.problem] };
   const problems: Problem[] = [];
-  const monitors = substitute(raw, env, problems, '');
+  const monitors = substitute(read.raw, env, problems, '');
   problems.push(...verifyDeclaration(monitors).problems);
-  return { path, raw: monitors, problems };
+  // Where each problem is in the file, when the format tells (YAML).
+  const located: FileProblem[] = problems.map((p) => ({ ...p, ...read.locate(p.path) }));
+  return { path, raw: monitors, problems: located };
 }
 
 const COMMON = {
@@ -63,9 +60,12 @@ const COMMON = {
   json: { type: 'boolean', desc: 'Print JSON for scripts.' },
 } as const;
 
-function printProblems(path: string, problems: Problem[]) {
+function printProblems(path: string, problems: FileProblem[]) {
   process.stderr.write(`${path}: ${problems.length} problem(s)\n`);
-  for (const p of problems) process.stderr.write(`  ${p.path}: ${p.message}\n`);
+  for (const p of problems) {
+    const at = p.line !== undefined && p.path !== '(file)' ? ` (line ${p.line}, column ${p.column})` : '';
+    process.stderr.write(`  ${p.path}${at}: ${p.message}\n`);
+  }
 }
 
 /** `heed verify [FILE]`: validates without a server (for the app's CI). */

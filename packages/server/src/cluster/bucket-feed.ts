@@ -1,14 +1,14 @@
 /**
- * @module The detection feed of a node in a cluster: any node may ingest any series, so the owner
- * of a series reads its recent per-second buckets from the shared store (every second) and hands
- * the engine what changed since its last read, as bucket deltas, for the series it owns.
+ * @module The feed of a node in a cluster: any node may ingest any series, so each node reads the
+ * recent per-second buckets of every series from the shared store (twice a second) and hands on
+ * what changed since its last read, as bucket deltas: to detection for the series it owns, and to
+ * the live stream, rules and funnels for all of them (so they see every node's data).
  */
 import type { BucketDelta, BucketRow, Coordination } from '../store/index.js';
 
 /** Options of the feed. */
 export interface BucketFeedOptions {
   coord: Pick<Coordination, 'recentBuckets'>;
-  owns(seriesId: number): boolean;
   /** How far back each read reaches (s): data committed later than this is missed. Default 120. */
   windowS?: number;
 }
@@ -16,11 +16,14 @@ export interface BucketFeedOptions {
 /** The feed. */
 export interface BucketFeed {
   /**
-   * Reads the recent buckets and returns the deltas of owned series since the last read, and how
-   * many rows are of series `known` says this node does not know yet. The first read only learns
-   * what is there (it was judged before this node started).
+   * Reads the recent buckets and returns the deltas since the last read, the rows read (whole
+   * seconds, from `from` on), and how many rows are of series `known` says this node does not know
+   * yet. The first read only learns what is there (it was judged before this node started).
    */
-  poll(nowMs: number, known?: (seriesId: number) => boolean): Promise<{ deltas: BucketDelta[]; unknown: number }>;
+  poll(
+    nowMs: number,
+    known?: (seriesId: number) => boolean,
+  ): Promise<{ deltas: BucketDelta[]; rows: BucketRow[]; from: number; unknown: number }>;
 }
 
 const same = (a: BucketRow, b: BucketRow) => a.count === b.count && a.sum === b.sum && a.lastTs === b.lastTs && a.last === b.last;
@@ -42,7 +45,7 @@ export function createBucketFeed(opts: BucketFeedOptions): BucketFeed {
         const key = `${r.seriesId}:${r.ts}`;
         next.set(key, r);
         const prev = seen.get(key);
-        if (!primed || (prev && same(prev, r)) || !opts.owns(r.seriesId)) continue;
+        if (!primed || (prev && same(prev, r))) continue;
         out.push({
           seriesId: r.seriesId,
           ts: r.ts,
@@ -56,7 +59,7 @@ export function createBucketFeed(opts: BucketFeedOptions): BucketFeed {
       }
       seen = next;
       primed = true;
-      return { deltas: out.sort((a, b) => a.ts - b.ts), unknown };
+      return { deltas: out.sort((a, b) => a.ts - b.ts), rows, from, unknown };
     },
   };
 }

@@ -129,7 +129,7 @@ describe('cluster: detection engine ownership', () => {
 });
 
 describe('cluster: detection feed', () => {
-  it('hands on what changed since the last read, for owned series only, after a priming read', async () => {
+  it('hands on what changed since the last read, of every series, after a priming read', async () => {
     let rows: BucketRow[] = [];
     const row = (seriesId: number, ts: number, count: number): BucketRow => ({
       seriesId,
@@ -141,7 +141,7 @@ describe('cluster: detection feed', () => {
       last: 1,
       lastTs: ts * 1000,
     });
-    const feed = createBucketFeed({ coord: { recentBuckets: async () => rows }, owns: (id) => id !== 2 });
+    const feed = createBucketFeed({ coord: { recentBuckets: async () => rows } });
     rows = [row(1, 100, 5)];
     assert.deepEqual((await feed.poll(101_000)).deltas, [], 'the first read primes');
     rows = [row(1, 100, 8), row(1, 101, 2), row(2, 101, 4)];
@@ -151,6 +151,7 @@ describe('cluster: detection feed', () => {
       [
         [1, 100, 3],
         [1, 101, 2],
+        [2, 101, 4],
       ],
     );
     assert.equal(unknown, 1);

@@ -1,25 +1,33 @@
 /**
  * @module A Heed node in a cluster (store.kind = clickhouse): joins by heartbeat, judges only the
- * series it owns (fed from the shared store, whichever node ingested them), learns series other
- * nodes created, and routes alert signals to the leader. The wiring main.ts calls.
+ * series it owns (fed from the shared store, whichever node ingested them), hands series over
+ * without losing an alert (handoff.ts), feeds every node's data to the live stream, rules and
+ * funnels, learns series other nodes created, and routes alert signals to the leader. The wiring
+ * main.ts calls.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AlertEngine } from '../alert/index.js';
 import type { DetectionEngine } from '../detect/index.js';
 import type { Clock, Logger } from '../kernel/index.js';
-import { type Coordination, openCoordination, type SeriesRegistry, type Storage } from '../store/index.js';
+import { type BucketDelta, type Coordination, openCoordination, type SeriesRegistry, type Storage } from '../store/index.js';
 import { createBucketFeed } from './bucket-feed.js';
+import { createHandoff, type Handoff } from './handoff.js';
 import { createMembership, type Membership } from './membership.js';
 import { createSignalRelay } from './signal-relay.js';
 
-const STATE_SYNC_MS = 15_000;
+/** How often the owner persists the detector states of its series (and at once after an alert). */
+const STATE_PERSIST_MS = 3_000;
+/** How often each node reads the recent buckets of every series. */
+const FEED_MS = 500;
 
 /** What the node runs against. */
 export interface ClusterRun {
   store: Storage;
   registry: SeriesRegistry;
   detection: DetectionEngine;
+  /** Also fed every node's data (the live stream, rules, funnels); detection gets owned series only. */
+  watchers?: ReadonlyArray<{ onCommit(deltas: readonly BucketDelta[], nowMs: number): void }>;
 }
 
 /** A node's part in the cluster. */
@@ -44,6 +52,7 @@ export async function joinCluster(
   const nodeId = deps.nodeId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const membership = createMembership({ coord, nodeId, clock: deps.clock, log: deps.log, ttlMs: deps.ttlMs });
   let relay: ReturnType<typeof createSignalRelay> | undefined;
+  let handoff: Handoff | undefined;
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
     let busy = false;
@@ -70,24 +79,35 @@ export async function joinCluster(
         .beat()
         .then(() => deps.log.info('joined the cluster', { nodeId, nodes: membership.live() }))
         .catch((err: unknown) => deps.log.error('joining the cluster failed', { err }));
-      const feed = createBucketFeed({ coord, owns: (id) => membership.owns(id) });
+      const feed = createBucketFeed({ coord });
+      const owns = (id: number) => membership.owns(id);
+      handoff = createHandoff({ coord, nodeId, owns, detection: run.detection, clock: deps.clock });
+      const h = handoff;
       every(1000, 'heartbeat', () => membership.beat());
-      every(1000, 'detection feed', async () => {
+      let view = '';
+      every(FEED_MS, 'detection feed', async () => {
         const now = deps.clock();
-        const { deltas, unknown } = await feed.poll(now, (id) => run.registry.get(id) !== undefined);
+        const read = await feed.poll(now, (id) => run.registry.get(id) !== undefined);
+        if (read.unknown > 0) run.registry.absorb(await run.store.loadSeries());
+        const live = membership.live().join(',');
+        const { resumed, unknown } = await h.step(now, read, live !== view);
+        if (resumed > 0) deps.log.info('resumed series from their persisted detector states', { series: resumed });
+        view = live;
+        // A series with a persisted state but no recent data, created by another node: learnt now, resumed next read.
         if (unknown > 0) run.registry.absorb(await run.store.loadSeries());
-        if (deltas.length > 0) run.detection.onCommit(deltas, now);
+        if (read.deltas.length > 0) for (const w of run.watchers ?? []) w.onCommit(read.deltas, now);
       });
-      // Detector states live in one shared document: each node merges its own into the latest
-      // (load, then save), so a series that changes hands resumes from a state seconds old.
-      every(STATE_SYNC_MS, 'detector state sync', async () => {
-        await run.detection.load();
-        await run.detection.save();
+      // Detector states are persisted per series, so a series that changes hands resumes (see handoff.ts).
+      every(STATE_PERSIST_MS, 'detector state persist', () => h.persist());
+      run.detection.onEvent((e) => {
+        h.persist(new Set([e.seriesId])).catch((err: unknown) => deps.log.error('persisting a detector state failed', { err }));
       });
       if (relay) every(250, 'signal pump', () => (relay as NonNullable<typeof relay>).pump());
     },
     async stop() {
       for (const t of timers) clearInterval(t);
+      // The states as this node leaves them: the next owners resume from here.
+      await handoff?.persist().catch((err: unknown) => deps.log.error('persisting detector states failed', { err }));
       await membership.leave().catch((err: unknown) => deps.log.error('leaving the cluster failed', { err }));
       await coord.close();
     },

@@ -31,6 +31,8 @@ export interface Config {
     maxItemBytes: number;
     eventRetentionDays: number;
     scrubFields: string;
+    maxSourceMapBytes: number;
+    sourceMapCacheBytes: number;
   };
   detect: { graceMs: number };
   alert: { resolveAfterSeconds: number; reopenWindowMinutes: number; repeatMinutes: number };
@@ -190,6 +192,22 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     type: 'string',
     default: '',
     doc: 'Extra field names to scrub from error events, comma-separated (matched as parts of keys, case-insensitive), on top of passwords, tokens, cookies, authorization, card data and the like.',
+  },
+  {
+    path: 'errors.maxSourceMapBytes',
+    type: 'int',
+    min: 1024,
+    max: 1073741824,
+    default: 41943040,
+    doc: 'Largest source map or minified file accepted per upload (Sentry: 40 MiB); larger ones get 413 `request.body_too_large`.',
+  },
+  {
+    path: 'errors.sourceMapCacheBytes',
+    type: 'int',
+    min: 0,
+    max: 17179869184,
+    default: 134217728,
+    doc: 'Parsed source maps (and minified files) kept in memory for symbolication, counted by the size of their text; the least recently used go first.',
   },
   {
     path: 'auth.adminToken',

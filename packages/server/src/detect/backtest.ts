@@ -21,10 +21,28 @@ export interface BacktestResult {
   shifts: Array<{ index: number; explanation: string }>;
 }
 
-/** Counts when every value is a non-negative integer, else a gauge. */
+/**
+ * Below this share of Poisson noise, whole numbers are readings (a speed in mph), not counted
+ * events: counts of independent events vary from point to point at least as much as Poisson.
+ */
+const MIN_COUNT_NOISE = 0.9;
+
+/**
+ * Counts when every value is a non-negative integer that varies from point to point at least
+ * about as much as Poisson counts would (half the mean squared step >= the mean), else a gauge.
+ */
 export function inferKind(values: readonly number[]): SeriesKind {
-  for (const v of values) if (!(Number.isInteger(v) && v >= 0)) return 'gauge';
-  return 'count';
+  let sum = 0;
+  let steps = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (!(Number.isInteger(v) && v >= 0)) return 'gauge';
+    sum += v;
+    if (i > 0) steps += (v - (values[i - 1] as number)) ** 2;
+  }
+  const n = values.length;
+  if (n < 2 || sum === 0) return 'count';
+  return steps / (2 * (n - 1)) >= MIN_COUNT_NOISE * (sum / n) ? 'count' : 'gauge';
 }
 
 /** Runs a series, in time order, through a fresh detector. */

@@ -5,6 +5,7 @@
  * allowed false alarms per week, and never below the model's own threshold: where the model is
  * right this changes nothing; where the data is wilder than the model, it keeps the alarm rate bounded.
  */
+import { sig } from './rounding.js';
 import type { DetectorState } from './types.js';
 
 /** Bins of the peak record: half-octaves from 2^-2 to 2^8 thresholds. */
@@ -28,8 +29,8 @@ export function recordExcursion(s: DetectorState, peak: number, ts: number, half
   const since = Math.max(0, ts - s.peaksAt);
   const d = 2 ** (-since / halfLife);
   // Stored to four significant digits: the record is a rough tally, and small in the saved state.
-  for (let i = 0; i < PEAK_BINS; i++) s.peaks[i] = Number(((s.peaks[i] as number) * d).toPrecision(4));
-  s.watched = s.watched * d + (halfLife / Math.LN2) * (1 - d);
+  for (let i = 0; i < PEAK_BINS; i++) s.peaks[i] = sig((s.peaks[i] as number) * d, 4);
+  s.watched = Math.round(s.watched * d + (halfLife / Math.LN2) * (1 - d));
   s.peaksAt = ts;
   const k = binOf(peak);
   s.peaks[k] = (s.peaks[k] as number) + 1;
@@ -43,5 +44,5 @@ export function recordExcursion(s: DetectorState, peak: number, ts: number, half
       break;
     }
   }
-  s.bar = bar;
+  s.bar = sig(bar, 6);
 }

@@ -1,4 +1,4 @@
-/** @module Tests of the detector: learning, collapse, spikes, shifts, holidays, robustness and state carry-over. */
+/** @module Tests of the detector: learning, collapse, spikes, shifts, holidays, daily gauges, robustness and state carry-over. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { seededRandom } from '../kernel/index.js';
@@ -110,6 +110,44 @@ describe('detector', () => {
     assert.ok(a > 3 * 1440 && a <= 3 * 1440 + 3, `alert at ${a}`);
     const v = r[a]?.verdict;
     assert.match(v?.status === 'alert' ? v.explanation : '', /expected ~\d+ users/);
+  });
+
+  it('learns a gauge with a sharp daily rhythm, and re-baselines it only after a whole day', () => {
+    /** A reading every 5 minutes: 80 from 09:00 to 18:00, 20 otherwise, plus `change(day, hour)`. */
+    const wave = (change: (day: number, hour: number) => number) => {
+      const u = rng(21);
+      return Array.from({ length: 10 * 288 }, (_, i): Point => {
+        const hour = Math.floor((i % 288) / 12);
+        return { ts: T0 + i * 300, value: (hour >= 9 && hour < 18 ? 80 : 20) + 2 * (u() - 0.5) + change(Math.floor(i / 288), hour) };
+      });
+    };
+    const at = (day: number, hour: number) => day * 288 + hour * 12;
+    const dip = run(
+      { kind: 'gauge' },
+      wave((d, h) => (d === 6 && h >= 9 && h < 18 ? -30 : 0)),
+    );
+    // The reading at 09:00 is the first of the day's high phase, and is expected as such.
+    assert.ok(Math.abs((dip[at(4, 9)]?.expected ?? 0) - 80) < 5, `expected ${dip[at(4, 9)]?.expected} at 09:00`);
+    const alerts = dip.map((r, i) => (r.verdict.status === 'alert' ? i : -1)).filter((i) => i >= at(2, 0));
+    assert.ok(alerts.length >= 1 && alerts.every((i) => i >= at(6, 9) && i < at(6, 18)), `alerts at ${alerts}`);
+    assert.ok(!dip.some((r) => r.verdict.status === 'shift'), 'a day with a lower high phase is not a new level');
+    const lasting = run(
+      { kind: 'gauge' },
+      wave((d) => (d >= 6 ? 30 : 0)),
+    );
+    const shift = lasting.findIndex((r) => r.verdict.status === 'shift');
+    assert.ok(shift >= at(7, 0) && shift <= at(8, 0), `re-baselined at ${shift} (from ${at(6, 0)})`);
+  });
+
+  it('does not learn a gauge outage: no echo of it on the following days', () => {
+    const u = rng(22);
+    const pts = Array.from({ length: 14 * 288 }, (_, i): Point => {
+      const daily = 1 + 0.4 * Math.sin((2 * Math.PI * (i % 288)) / 288);
+      return { ts: T0 + i * 300, value: i >= 7 * 288 + 120 && i < 7 * 288 + 144 ? 0 : 1000 * daily * (1 + 0.07 * (u() - 0.5)) };
+    });
+    const r = run({ kind: 'gauge' }, pts);
+    const late = r.slice(7 * 288 + 288).filter((x) => x.verdict.status === 'alert').length;
+    assert.ok(late <= 1, `${late} alerts in the week after the outage`);
   });
 
   it('gives the same output when a series is split and its state carried over through JSON', () => {

@@ -6,6 +6,7 @@
 import { PEAK_BINS, recordExcursion } from './calibration.js';
 import { COUNT_ALTERNATIVES, countEvidence, gaugeEvidence, MIN_DISPERSION, restingCusum } from './evidence.js';
 import { explainCount, explainGauge, explainShift } from './explain.js';
+import { fixed, sig } from './rounding.js';
 import { createBaseline, expectAt, learn } from './seasonal-baseline.js';
 import { restingSurprise, surprise } from './surprise.js';
 import type { DetectorConfig, DetectorState, Point, SeriesKind, StepResult, Tuning, Verdict } from './types.js';
@@ -41,7 +42,7 @@ export interface Detector {
   step(state: DetectorState, point: Point): StepResult;
 }
 
-const MIN_POINTS = 30;
+export const MIN_POINTS = 30;
 const SPREAD_HALF_LIFE = 86_400;
 /** Observations are clipped to this many standard deviations before they are learned from. */
 const LEARN_CLIP = 3;
@@ -63,6 +64,10 @@ const ONGOING_DAMP = 0.2;
  */
 const COUNT_SHIFT_AGE = 9 * 86_400;
 const DAY = 86_400;
+/** Learned statistics are stored to eight significant digits: far below any effect, a smaller state. */
+const sig8 = (v: number) => sig(v, 8);
+/** Seconds a seasonal gauge's changed level must last before it becomes the new baseline. */
+const GAUGE_SEASONAL_SHIFT = DAY;
 const WEEK = 604_800;
 
 /** Fills in defaults and validates nothing: config is validated where it is loaded. */
@@ -102,6 +107,11 @@ export function createDetector(opts: DetectorOptions): Detector {
     s.base.spreadNorm > 0 ? Math.max(MIN_DISPERSION, s.base.spread / s.base.spreadNorm) : MIN_DISPERSION;
   const gaugeScale = (s: DetectorState) => Math.max(1.2533 * s.base.spread, 1e-3 * Math.abs(s.base.level), 1e-9);
   const onHoliday = (ts: number) => config.holidays.some(([from, to]) => ts >= from && ts < to);
+  /** Caps the evidence at the alert bar, so an incident's end is seen soon after it ends. */
+  const cap = (s: DetectorState, h: number) => {
+    const top = h * s.bar;
+    for (const c of s.cusum) if (c.s > top) c.s = top;
+  };
   const rest = (s: DetectorState) => {
     for (const c of s.cusum) {
       c.s = 0;
@@ -117,22 +127,24 @@ export function createDetector(opts: DetectorOptions): Detector {
     const b = s.base;
     // Bias-corrected: early points are averaged, not blended with the zero the spread starts at.
     const a = Math.max(1 - 2 ** (-dt / SPREAD_HALF_LIFE), 1 / s.n);
-    const settled = s.n > MIN_POINTS;
+    // A gauge learns its first day unclipped: a rhythm with sharp steps (a shift starting at 09:00)
+    // is many spreads away from a flat start, and clipped it would never be learned.
+    const settled = s.n > MIN_POINTS && (isCount || s.last - s.first >= warmup);
     if (isCount) {
       const mu = expected * dt;
       // The +1 keeps room to learn upwards from a rate estimated at (nearly) zero.
       const sd = Math.sqrt(mu + dispersion(s) * mu * mu + 1);
       const xc = settled ? Math.min(Math.max(x, mu - LEARN_CLIP * sd), mu + LEARN_CLIP * sd) : x;
       const dev = settled ? Math.min((x - mu) ** 2, (2 * LEARN_CLIP * sd) ** 2) : (x - mu) ** 2;
-      b.spread += a * weight * (dev - mu - b.spread);
-      b.spreadNorm += a * weight * (mu * mu - b.spreadNorm);
+      b.spread = sig8(b.spread + a * weight * (dev - mu - b.spread));
+      b.spreadNorm = sig8(b.spreadNorm + a * weight * (mu * mu - b.spreadNorm));
       learn(kind, b, t, xc / dt, dt, s.last - s.first, learnOpts, weight, x / dt);
     } else {
       const sigma = gaugeScale(s);
       const e = x - expected;
       const lim = LEARN_CLIP * sigma;
       const ec = settled ? Math.min(Math.max(e, -lim), lim) : e;
-      b.spread += a * (Math.min(Math.abs(e), settled ? 2 * lim : Number.POSITIVE_INFINITY) - b.spread);
+      b.spread = sig8(b.spread + a * (Math.min(Math.abs(e), settled ? 2 * lim : Number.POSITIVE_INFINITY) - b.spread));
       learn(kind, b, t, expected + ec, dt, s.last - s.first, learnOpts, weight);
     }
   };
@@ -145,7 +157,7 @@ export function createDetector(opts: DetectorOptions): Detector {
     spacing: 0,
     base: createBaseline(kind, 0),
     cusum: Array.from({ length: nCusums }, restingCusum),
-    incident: { since: 0, dir: 0, ratio: 1, shiftSince: 0 },
+    incident: { since: 0, dir: 0, ratio: 1 },
     peak: 0,
     peaks: new Array<number>(PEAK_BINS).fill(0),
     watched: 0,
@@ -178,7 +190,8 @@ export function createDetector(opts: DetectorOptions): Detector {
     if (!(dt > 0)) return { state: s, score: 0, surprise: 0, expected: 0, verdict: { status: 'normal' } };
     if (isCount && s.n === 1 && p.dt === undefined) s.base.level = x / dt;
     s.n++;
-    const t = ts + tz - dt / 2;
+    // A count covers the interval ending at ts (placed at its middle); a gauge is read at ts.
+    const t = isCount ? ts + tz - dt / 2 : ts + tz;
     const b = s.base;
     const expected = expectAt(kind, b, t, s.last - s.first, tuning.seasonRate);
 
@@ -208,7 +221,7 @@ export function createDetector(opts: DetectorOptions): Detector {
     const h = thresholdFor(s.spacing);
     const run = bi >= 0 ? s.cusum[bi] : undefined;
     const raw = run ? run.s / h : 0;
-    if (raw > s.peak) s.peak = raw;
+    if (raw > s.peak) s.peak = fixed(raw, 4);
     if (raw === 0 && s.peak > 0) {
       if (memory > 0) recordExcursion(s, s.peak, ts, memory, config.falseAlarmsPerWeek);
       s.peak = 0;
@@ -216,10 +229,6 @@ export function createDetector(opts: DetectorOptions): Detector {
     const e = raw / s.bar;
     const dir = isCount ? ((COUNT_ALTERNATIVES[bi] ?? 1) < 1 ? -1 : 1) : bi === 0 ? -1 : 1;
     const inc = s.incident;
-    const cap = () => {
-      const top = h * s.bar;
-      for (const c of s.cusum) if (c.s > top) c.s = top;
-    };
 
     if (run && e >= 1 && (inc.since === 0 || dir !== inc.dir)) {
       const drop = dir < 0;
@@ -228,9 +237,8 @@ export function createDetector(opts: DetectorOptions): Detector {
         : explainGauge(config.label, run, ts, sigma, drop);
       inc.since = ts;
       inc.dir = dir;
-      inc.ratio = isCount ? x / mu : x - expected;
-      inc.shiftSince = ts;
-      cap();
+      inc.ratio = sig(isCount ? x / mu : x - expected, 6);
+      cap(s, h);
       const verdict: Verdict = { status: 'alert', direction: drop ? 'drop' : 'spike', explanation };
       return { state: s, score: e / (1 + e), surprise: 0, expected: expectedOut, verdict };
     }
@@ -241,8 +249,8 @@ export function createDetector(opts: DetectorOptions): Detector {
 
     // An incident is open: follow how far the series has moved, without learning it as normal.
     const ra = 1 - 2 ** (-dt / Math.max(shiftAfter / 4, 1));
-    inc.ratio += ra * ((isCount ? x / mu : x - expected) - inc.ratio);
-    cap();
+    inc.ratio = sig(inc.ratio + ra * ((isCount ? x / mu : x - expected) - inc.ratio), 6);
+    cap(s, h);
     learnPoint(s, t, x, dt, expected, INCIDENT_WEIGHT);
     let active = false;
     for (let i = 0; i < s.cusum.length; i++) {
@@ -254,7 +262,10 @@ export function createDetector(opts: DetectorOptions): Detector {
       return { state: s, score: 0, surprise: 0, expected: expectedOut, verdict: { status: 'normal' } };
     }
     const canShift = !isCount || age >= COUNT_SHIFT_AGE;
-    if (canShift && ts - inc.since >= shiftAfter && (!isCount || inc.dir > 0 || inc.ratio >= OUTAGE_RATIO)) {
+    // A seasonal gauge's new level must have been seen through a whole cycle: a few hours of a
+    // daily rhythm the profile has not learned yet are not a new level.
+    const needed = !isCount && b.mode > 0 ? Math.max(shiftAfter, GAUGE_SEASONAL_SHIFT) : shiftAfter;
+    if (canShift && ts - inc.since >= needed && (!isCount || inc.dir > 0 || inc.ratio >= OUTAGE_RATIO)) {
       if (isCount && Math.abs(Math.log(Math.max(inc.ratio, 1e-9))) < MIN_SHIFT) {
         // The series came back to within a few percent of its baseline: a passing excursion, not a new level.
         rest(s);

@@ -5,6 +5,8 @@
  * Time comes from the caller's `tick(now)`; the engine reads no clock.
  */
 import type { BucketDelta, SeriesRow } from '../store/index.js';
+import { type Attribution, attributeSegments } from './attribution.js';
+import { CONTRIBUTION_MEMORY_SECONDS, type ContributionRing, createContributionRing } from './contribution-ring.js';
 import { createDetector, type Detector, type DetectorOptions } from './detector.js';
 import type { DetectorState, Verdict } from './types.js';
 
@@ -15,6 +17,11 @@ export interface EngineEvent {
   ts: number;
   score: number;
   verdict: Verdict;
+  /**
+   * Alerts of a counted KPI watched in several segments: which tag values explain the anomaly,
+   * over the alerting run's window, from every segment's own baseline.
+   */
+  attribution?: Attribution;
 }
 
 /** What the engine needs from the server. */
@@ -24,6 +31,11 @@ export interface EngineDeps {
   setMeta(key: string, value: string): Promise<void>;
   /** Per-series settings (direction, sensitivity, label); defaults per kind when omitted. */
   optionsFor?: (row: SeriesRow) => Omit<DetectorOptions, 'kind'>;
+  /**
+   * The state a series starts from when none is saved (default: its detector's `init()`, a warm-up).
+   * `ts` is the epoch second of its first data (see primedState); on `restart`, `current` is its state.
+   */
+  initialState?: (row: SeriesRow, det: Detector, ts: number, current?: DetectorState) => DetectorState | undefined;
   /**
    * The least time (ms) the present stays open for events in flight before silence is judged.
    * Each series also learns how late its data arrives (clients that batch send late) and waits
@@ -54,14 +66,45 @@ export interface DetectionEngine {
   /** Saves all states. */
   save(): Promise<void>;
   size(): number;
+  /** Several nodes: the saved form of every tracked series, to persist in the shared store. */
+  states(): Array<[number, SavedSeries]>;
+  /**
+   * Several nodes: takes a series over from its last persisted state (another node judged it).
+   * Judging resumes at the state's cursor; feed the seconds since with onCommit and they are
+   * judged as the previous owner would have, silence included.
+   */
+  resume(seriesId: number, saved: SavedSeries): boolean;
   /**
    * Asks `optionsFor` again for every tracked series (after a KPI's settings changed): a series
    * whose settings differ moves to the new detector and keeps its state, so nothing is re-learned.
    */
   reconfigure(): void;
+  /**
+   * Starts a tracked series again from `initialState` at `ts` (epoch seconds, given its current
+   * state), keeping its cursor and open alert: what it learned no longer describes it (an error
+   * issue that regressed after a long quiet). False when the series is not tracked or has no initial state.
+   */
+  restart(seriesId: number, ts: number): boolean;
+  /**
+   * Which tag values of a counted KPI explain its deviation over [from, to) (epoch seconds, within
+   * the last hour before `now`); undefined when the KPI has fewer than two watched segments.
+   */
+  attribution(projectId: number, kpi: string, from: number, to: number, now: number): Attribution | undefined;
 }
 
+/** Seconds of memory behind `attribution` windows. */
+export const ATTRIBUTION_MEMORY_SECONDS = CONTRIBUTION_MEMORY_SECONDS;
+/** Least window searched for an alert's onset. */
+const MIN_ATTRIBUTION_SECONDS = 5;
+
 const META_KEY = 'detect.states.v1';
+
+/** What is persisted of one series: its detector state, how far it was judged, whether it alerts. */
+export interface SavedSeries {
+  cursor: number;
+  state: DetectorState;
+  alerting?: boolean;
+}
 
 interface Tracked {
   det: Detector;
@@ -79,6 +122,8 @@ interface Tracked {
   lagAt: number;
   /** True from an alert until the series is normal again (then a recovery is raised). */
   alerting: boolean;
+  /** Counts: what the last hour saw and was expected to see, for attribution. */
+  ring?: ContributionRing;
 }
 
 /** Creates the engine. */
@@ -88,7 +133,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
   const tracked = new Map<number, Tracked>();
   const detectors = new Map<string, Detector>();
   const listeners = new Set<(e: EngineEvent) => void>();
-  let saved: Record<string, { cursor: number; state: DetectorState; alerting?: boolean }> = {};
+  let saved: Record<string, SavedSeries> = {};
 
   const detectorFor = (row: SeriesRow): Detector => {
     // The label is part of the key: explanations name the series' own KPI.
@@ -99,7 +144,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     return d;
   };
 
-  const track = (id: number): Tracked | undefined => {
+  const track = (id: number, ts: number): Tracked | undefined => {
     let t = tracked.get(id);
     if (t) return t;
     const row = deps.series(id);
@@ -108,7 +153,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     const old = saved[id];
     t = {
       det,
-      state: old?.state ?? det.init(),
+      state: old?.state ?? deps.initialState?.(row, det, ts) ?? det.init(),
       // With several nodes the saved cursor may be another node's, seconds old: start at the next data.
       cursor: deps.owns ? 0 : (old?.cursor ?? 0),
       open: new Map(),
@@ -117,9 +162,20 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       lag: 1,
       lagAt: 0,
       alerting: old?.alerting ?? false,
+      ...(row.type === 'count' && { ring: createContributionRing() }),
     };
     tracked.set(id, t);
     return t;
+  };
+
+  const attribution = (projectId: number, kpi: string, from: number, to: number, now: number) => {
+    const segments = [];
+    for (const [id, t] of tracked) {
+      const row = deps.series(id);
+      if (!t.ring || row?.projectId !== projectId || row.kpi !== kpi) continue;
+      segments.push({ tags: row.other ? { '(other)': 'folded' } : row.tags, ...t.ring.sum(from, to, now) });
+    }
+    return segments.length < 2 ? undefined : attributeSegments(from, to, segments);
   };
 
   return {
@@ -127,7 +183,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       // How late the oldest data of this commit is, per series: a client's batching cadence.
       const oldest = new Map<Tracked, number>();
       for (const d of deltas) {
-        const t = track(d.seriesId);
+        const t = track(d.seriesId, d.ts);
         if (!t) continue;
         const isCount = t.det.config.kind === 'count';
         if (nowMs !== undefined && d.ts < nowMs / 1000 - HISTORY_AGE_SECONDS) {
@@ -165,6 +221,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           if (!(dt > 0)) return;
           const r = t.det.step(t.state, { ts, value, dt });
           t.state = r.state;
+          t.ring?.add(ts, dt, value, r.expected);
           const st = r.verdict.status;
           // What history says is learned, not paged: an anomaly weeks ago is no incident today.
           if (ts < nowMs / 1000 - HISTORY_AGE_SECONDS) return;
@@ -215,6 +272,20 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
           }
         }
       }
+      // Attribution once every series has been judged up to now, so the segments are compared over the same time.
+      for (const e of raised) {
+        const t = tracked.get(e.seriesId);
+        if (e.verdict.status !== 'alert' || !t?.ring) continue;
+        // The alerting run's window: the CUSUM holding the most evidence started it.
+        const run = t.state.cusum.reduce((a, c) => (c.s > a.s ? c : a), { s: 0, from: 0 });
+        const start = Math.max(
+          e.ts - CONTRIBUTION_MEMORY_SECONDS,
+          Math.min(run.from > 0 ? run.from : e.ts, e.ts - MIN_ATTRIBUTION_SECONDS),
+        );
+        const from = t.ring.onset(start, e.ts, e.verdict.direction === 'drop' ? -1 : 1);
+        const a = attribution(e.series.projectId, e.series.kpi, from, e.ts, e.ts);
+        if (a) e.attribution = a;
+      }
       for (const e of raised) for (const l of listeners) l(e);
       return raised;
     },
@@ -233,7 +304,24 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       saved = all;
       await deps.setMeta(META_KEY, JSON.stringify(all));
     },
+    states: () => [...tracked].map(([id, t]) => [id, { cursor: t.cursor, state: t.state, alerting: t.alerting }]),
+    resume(id, rec) {
+      tracked.delete(id);
+      const t = track(id, Math.floor(rec.cursor));
+      if (!t) return false;
+      Object.assign(t, { state: rec.state, cursor: rec.cursor, alerting: rec.alerting ?? false });
+      return true;
+    },
     size: () => tracked.size,
+    attribution,
+    restart(seriesId, ts) {
+      const t = tracked.get(seriesId);
+      const row = deps.series(seriesId);
+      const state = t && row ? deps.initialState?.(row, t.det, ts, t.state) : undefined;
+      if (!t || !state) return false;
+      t.state = state;
+      return true;
+    },
     reconfigure() {
       for (const [id, t] of tracked) {
         const row = deps.series(id);

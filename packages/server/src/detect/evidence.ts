@@ -4,6 +4,7 @@
  * surge); gauges with a Gaussian model of the standardised residual. With threshold h, a CUSUM's
  * run length between false alarms is at least e^h steps (Lorden), which bounds the alarm rate.
  */
+import { fixed, sig } from './rounding.js';
 import type { CusumState } from './types.js';
 
 /** Alternative rates, as multiples of the expected rate, that the count CUSUMs test against. */
@@ -17,8 +18,14 @@ export function restingCusum(): CusumState {
   return { s: 0, from: 0, expected: 0, observed: 0, n: 0 };
 }
 
+/**
+ * Stored rounded: the statistic to 1e-8 (thresholds are ~10), the run's sums to six significant
+ * digits or four decimals (they only feed explanations). Far below any effect, and a smaller saved state.
+ */
+const round6 = (v: number) => (Math.abs(v) >= 100 ? fixed(v, 4) : sig(v, 6));
+
 function add(c: CusumState, llr: number, ts: number, dt: number, expected: number, observed: number): void {
-  const s = c.s + llr;
+  const s = fixed(c.s + llr, 8);
   if (s <= 0) {
     c.s = 0;
     c.from = 0;
@@ -29,8 +36,8 @@ function add(c: CusumState, llr: number, ts: number, dt: number, expected: numbe
   }
   if (c.s === 0) c.from = ts - dt;
   c.s = s;
-  c.expected += expected;
-  c.observed += observed;
+  c.expected = round6(c.expected + expected);
+  c.observed = Number.isInteger(observed) ? c.observed + observed : round6(c.observed + observed);
   c.n++;
 }
 

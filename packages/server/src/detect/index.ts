@@ -3,6 +3,7 @@
  * takes a series' state and one point and returns the new state, a score and a verdict.
  */
 
+export { type Attribution, attributeSegments, type SegmentInput, type SegmentShare } from './attribution.js';
 export { type BacktestAlert, type BacktestResult, inferKind, runBacktest } from './backtest.js';
 export {
   createDetector,
@@ -12,8 +13,16 @@ export {
   detectorConfig,
   KIND_DEFAULTS,
 } from './detector.js';
-export { createDetectionEngine, type DetectionEngine, type EngineDeps, type EngineEvent } from './engine.js';
+export {
+  ATTRIBUTION_MEMORY_SECONDS,
+  createDetectionEngine,
+  type DetectionEngine,
+  type EngineDeps,
+  type EngineEvent,
+  type SavedSeries,
+} from './engine.js';
 export { type ExpectedBand, type ExpectedInput, type ExpectedPoint, expectedBand } from './expected-band.js';
+export { primedState } from './prime.js';
 export { createBaseline, expectAt, learn } from './seasonal-baseline.js';
 export { restingSurprise, SURPRISE_TUNING, type SurpriseState, surprise } from './surprise.js';
 export { lnGamma } from './tail-probability.js';

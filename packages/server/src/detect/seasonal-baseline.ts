@@ -5,6 +5,7 @@
  * hour-of-week profile, whichever has predicted best lately (so it finds whether a series is daily,
  * weekly or not seasonal). Bins learn once per pass through them and are stored rounded: small state.
  */
+import { fixed, sig } from './rounding.js';
 import type { BaselineState, SeriesKind } from './types.js';
 
 /** Bins of the daily profile (30 minutes each). */
@@ -137,8 +138,9 @@ function accumulate(
     acc[o] = pos;
   }
   acc[o + 1] = at(acc, o + 1) + weight * dt * target;
-  acc[o + 2] = at(acc, o + 2) + weight * dt;
-  acc[o + 3] = at(acc, o + 3) + dt;
+  // Seconds to the millisecond: a smaller saved state.
+  acc[o + 2] = fixed(at(acc, o + 2) + weight * dt, 3);
+  acc[o + 3] = fixed(at(acc, o + 3) + dt, 3);
 }
 
 function renormalise(kind: SeriesKind, b: BaselineState): void {
@@ -233,7 +235,8 @@ export function learn(
   const mean = Math.min(1, dt / (age + dt));
   const young = kind === 'count' && age < COUNT_DAILY_AFTER;
   const la = weight * (young ? mean : Math.max(1 - 2 ** (-dt / opts.levelHalfLife), mean));
-  b.level += la * (deseason - b.level);
+  // Ten significant digits: far finer than any step of the level, and a smaller saved state.
+  b.level = sig(b.level + la * (deseason - b.level), 10);
   const day = Math.floor(t / DAY);
   if (day !== b.day) {
     b.day = day;

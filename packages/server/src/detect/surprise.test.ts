@@ -1,4 +1,4 @@
-/** @module Tests of the anomaly score: calm on noise, high at a jump, repeats suppressed, one scale. */
+/** @module Tests of the anomaly score: calm on noise, high at a jump, repeats suppressed, read against the series' record. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { restingSurprise, SURPRISE_TUNING, surprise } from './surprise.js';
@@ -29,6 +29,37 @@ describe('surprise', () => {
       jump.slice(first + 1).every((s) => s === 0),
       'repeats are suppressed',
     );
+  });
+
+  it('reads a level against how often the series has reached it before', () => {
+    const z = normals(3);
+    const calm = restingSurprise();
+    for (let i = 0; i < 4000; i++) surprise(calm, z(), 10);
+    // The same statistics, but a record (state[8..11]: crossings of levels 1..4 per point) of a
+    // series that has climbed past 2 every 100 points or so.
+    const bursty = [...calm.slice(0, 8), 0.03, 1 / 100, 1 / 300, 1 / 1000];
+    const news = 2 / 7; // -log10 p = 2
+    const calmScores = Array.from({ length: 8 }, () => surprise(calm, 3.5, 10));
+    const burstyScores = Array.from({ length: 8 }, () => surprise(bursty, 3.5, 10));
+    const first = calmScores.findIndex((s) => s >= news);
+    assert.ok(first >= 0, `a surge on a calm series is news: ${calmScores}`);
+    assert.ok((burstyScores[first] ?? 1) < news, `not yet on a bursty one: ${burstyScores}`);
+    assert.ok(
+      burstyScores.some((s) => s >= news),
+      `a longer surge is news there too: ${burstyScores}`,
+    );
+    // A new extreme is news however bursty the series.
+    for (let i = 0; i < SURPRISE_TUNING.suppressPoints; i++) surprise(bursty, 0.5, 10);
+    assert.ok(surprise(bursty, 0.5, 1000) >= 6 / 11 - 1e-12);
+  });
+
+  it('carries on from a state saved before the record of crossings existed', () => {
+    const z = normals(4);
+    const st = restingSurprise();
+    for (let i = 0; i < 500; i++) surprise(st, Math.abs(z()), 10 + z());
+    const old = st.slice(0, 7);
+    for (let i = 0; i < 50; i++) assert.ok(Number.isFinite(surprise(old, Math.abs(z()), 10 + z())));
+    assert.ok(old.every(Number.isFinite) && !JSON.stringify(old).includes('null'), JSON.stringify(old));
   });
 
   it('gives a state that survives JSON and scores a new extreme', () => {

@@ -3,11 +3,15 @@
  * scale for every series. Built like Numenta's "anomaly likelihood": the short-window mean of the
  * standardised residual |x - expected| / scale is compared with the long-window distribution of
  * that same mean, and scored by its Gaussian tail probability p. A reading beyond every reading so
- * far (by a margin) scores as p = 1e-6 at least. After a score of p <= 1e-2 the next points score 0
- * for a while: the first sign of an incident is news, the repeats are not. The score is
+ * far (by a margin) scores as p = 1e-6 at least. Any other p is then checked against the
+ * series' own record: how often its level has climbed past 1, 2, 3, 4 (-log10 p) before. A series
+ * whose level often crosses 2 (bursty tweets) has its 2 read as the rate it really happens at,
+ * while a series that never went there keeps its p. After a score of p <= 1e-2 the next points
+ * score 0 for a while: the first sign of an incident is news, the repeats are not. The score is
  * L / (L + 5) with L = -log10 p (0.5 is p = 1e-5): comparable across series, so one threshold
  * serves them all. Separate from the alert verdict, which stays the CUSUM evidence's.
  */
+import { fixed } from './rounding.js';
 import { lnNormalUpper } from './tail-probability.js';
 
 /**
@@ -21,34 +25,62 @@ export const SURPRISE_TUNING = Object.freeze({
   longPoints: 8000,
   /** Points before any score is given. */
   warmupPoints: 100,
-  /** Standardised residuals are clipped here, so one wild point cannot dominate the long window. */
-  clip: 20,
+  /** Standardised residuals are clipped here, so one wild point cannot dominate either window. */
+  clip: 6,
   /** Floor on the long window's variance, in squared standardised units. */
   varianceFloor: 0.1,
   /** -log10 p at or above which later points are suppressed... */
   suppressAbove: 2,
   /** ...for this many points. */
-  suppressPoints: 200,
+  suppressPoints: 100,
   /** A reading beyond the range seen so far by this share of the range is a new extreme... */
   extremeMargin: 0.05,
   /** ...and scores at least this -log10 p. */
   extremeLevel: 6,
+  /** Points of calm assumed behind the record of crossings, so a young series keeps its p. */
+  calibPrior: 1000,
+  /** Levels 1..calibLevels (-log10 p) whose crossings are recorded; above, the tail is extrapolated. */
+  calibLevels: 4,
+  /** Points a crossing stands for: the short mean stays above a level it crossed for a few points. */
+  calibCluster: 3,
 });
 
 const LN10 = Math.LN10;
 /** Half-saturation of the output scale, in -log10 p. */
 const SCALE = 5;
+/** Where the record of crossings starts in the state. */
+const REC = 8;
 
-/** The score's state: [short mean, long mean, long variance, points seen, lowest, highest, points left to suppress]. */
+/**
+ * The score's state: [short mean, long mean, long variance, points seen, lowest, highest, points
+ * left to suppress, last level, then the rate per point of upward crossings of levels 1..calibLevels].
+ */
 export type SurpriseState = number[];
 
 /** A score that has seen nothing. */
 export function restingSurprise(): SurpriseState {
-  return [0, 0, 0, 0, 0, 0, 0];
+  return new Array<number>(REC + SURPRISE_TUNING.calibLevels).fill(0);
 }
 
 /** Six decimals (the statistics are in standardised units): far finer than their noise, and a small saved state. */
-const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
+const r6 = (v: number) => fixed(v, 6);
+
+/**
+ * The level after checking it against the series' record: p is raised to the share of points the
+ * series' own level has spent this high (its rate of crossings times calibCluster, interpolated
+ * between recorded levels on a log scale and extrapolated a decade per level above the last),
+ * blended with calibPrior points of the model's own p. Levels below 1 (p > 0.1) are left as they are.
+ */
+function calibrated(st: SurpriseState, level: number, n: number): number {
+  const T = SURPRISE_TUNING;
+  const J = T.calibLevels;
+  const rate = (i: number) => Math.max(i < 1 ? 1 : (st[REC + i - 1] ?? 0), 1e-12);
+  const j = Math.min(Math.floor(level), J);
+  const f = level - j;
+  const q = j >= J ? rate(J) * 10 ** (J - level) : Math.exp((1 - f) * Math.log(rate(j)) + f * Math.log(rate(j + 1)));
+  const p = (q * T.calibCluster * n + T.calibPrior * 10 ** -level) / (n + T.calibPrior);
+  return Math.min(level, -Math.log10(p));
+}
 
 /**
  * Scores one point, given its standardised residual (|x - expected| / scale) and its reading, and
@@ -63,19 +95,31 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
   const lo0 = st[4] ?? x;
   const hi0 = st[5] ?? x;
   const quiet = st[6] ?? 0;
+  const last = st[7] ?? 0;
   const k = Math.min(k0 + 1, T.longPoints);
   const r = Number.isFinite(residual) ? Math.min(Math.abs(residual), T.clip) : 0;
   const m = m0 + Math.max(1 / T.shortPoints, 1 / k) * (r - m0);
-  let level = 0;
+  let raw = 0;
+  let extreme = false;
   if (k0 >= T.warmupPoints && v0 > 0) {
-    level = -lnNormalUpper((m - mu0) / Math.sqrt(v0 + T.varianceFloor)) / LN10;
+    raw = -lnNormalUpper((m - mu0) / Math.sqrt(v0 + T.varianceFloor)) / LN10;
     const margin = T.extremeMargin * (hi0 - lo0);
-    if (x > hi0 + margin || x < lo0 - margin) level = Math.max(level, T.extremeLevel);
+    extreme = x > hi0 + margin || x < lo0 - margin;
+  }
+  let level = raw >= 1 ? calibrated(st, raw, k0) : raw;
+  // A new extreme keeps its level (it is news however often the series has been noisy) and is
+  // recorded as a crossing of every level.
+  if (extreme) {
+    level = Math.max(level, T.extremeLevel);
+    raw = Math.max(raw, T.extremeLevel);
   }
   const a = Math.max(1 / T.longPoints, 1 / k);
+  for (let i = 1; i <= T.calibLevels; i++) {
+    const c = st[REC + i - 1] ?? 0;
+    // Nine decimals: coarser rounding would swallow the decay of a rate (a share 1/longPoints a point).
+    st[REC + i - 1] = fixed(c + a * ((raw >= i && last < i ? 1 : 0) - c), 9);
+  }
   const d = m - mu0;
-  const lo = k0 === 0 ? x : Math.min(lo0, x);
-  const hi = k0 === 0 ? x : Math.max(hi0, x);
   let left = Math.max(0, quiet - 1);
   if (quiet > 0) level = 0;
   else if (level >= T.suppressAbove) left = T.suppressPoints;
@@ -83,8 +127,9 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
   st[1] = r6(mu0 + a * d);
   st[2] = r6((1 - a) * (v0 + a * d * d));
   st[3] = k;
-  st[4] = lo;
-  st[5] = hi;
+  st[4] = k0 === 0 ? x : Math.min(lo0, x);
+  st[5] = k0 === 0 ? x : Math.max(hi0, x);
   st[6] = left;
+  st[7] = fixed(raw, 2);
   return level / (level + SCALE);
 }

@@ -102,7 +102,7 @@ export interface DetectorState {
   /** CUSUMs: for counts one per alternative rate in COUNT_ALTERNATIVES; for gauges [drop, spike]. */
   cusum: CusumState[];
   /** Open incident: start time (0 when none), direction (-1 drop, 1 spike) and how the level moved since. */
-  incident: { since: number; dir: number; ratio: number; shiftSince: number };
+  incident: { since: number; dir: number; ratio: number };
   /** Largest evidence (in thresholds) of the current excursion. */
   peak: number;
   /** Decayed counts of past excursion peaks, by half-octave of evidence (see calibration.ts). */
@@ -132,8 +132,9 @@ export interface StepResult {
   score: number;
   /**
    * The anomaly score in [0, 1): L / (L + 5) with L = -log10 of the tail probability of the recent
-   * points' surprise, repeats suppressed (see surprise.ts). A ranking of how anomalous points are,
-   * on one scale for every series; whether to alert stays the verdict's call.
+   * points' surprise, read against the series' own record, repeats suppressed (see surprise.ts). A
+   * ranking of how anomalous points are, on one scale for every series; whether to alert stays the
+   * verdict's call.
    */
   surprise: number;
   /** The value the baseline expected for this point (per point, not per second). */

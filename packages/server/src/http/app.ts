@@ -1,6 +1,7 @@
 /** @module The HTTP app: routing, request ids, CORS, error mapping and request metrics. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errorBody } from '../kernel/index.js';
+import { createSourceMaps } from '../sourcemaps/index.js';
 import { projectRoutes } from './admin-routes.js';
 import { alertRoutes } from './alert-routes.js';
 import { checkRoutes } from './check-routes.js';
@@ -8,6 +9,7 @@ import type { Ctx, Handler, Reply } from './context.js';
 import { expectedRoutes } from './expected-routes.js';
 import { createIngestHandler } from './ingest-route.js';
 import { issueRoutes } from './issue-routes.js';
+import { kpiWatchRoutes } from './kpi-watch-routes.js';
 import { monitorRoutes } from './monitor-routes.js';
 import { queryRoutes } from './query-routes.js';
 import { releaseRoutes } from './release-routes.js';
@@ -15,6 +17,7 @@ import { createRouter } from './router.js';
 import { sentryRoutes } from './sentry-routes.js';
 import type { Services } from './services.js';
 import { sessionRoutes } from './session-routes.js';
+import { sourcemapRoutes } from './sourcemap-routes.js';
 import { statusRoutes } from './status-routes.js';
 import { systemRoutes } from './system-routes.js';
 import { webRoutes } from './web-routes.js';
@@ -33,6 +36,19 @@ export type App = ((req: IncomingMessage, res: ServerResponse) => void) & { rout
 /** Builds the request listener over the services. */
 export function createApp(s: Services): App {
   const router = createRouter<Handler>();
+  // Uploaded per release, applied by the Sentry ingest: see sourcemaps/.
+  const sourcemaps = createSourceMaps({
+    store: s.store,
+    clock: s.clock,
+    log: s.log,
+    maxFileBytes: s.config.errors.maxSourceMapBytes,
+    cacheBytes: s.config.errors.sourceMapCacheBytes,
+    maxItemBytes: s.config.errors.maxItemBytes,
+    frames: s.metrics.registry.counter(
+      'heed_sourcemap_frames_total',
+      'Frames of error events whose release has source maps, by outcome (mapped, no_map, no_position).',
+    ),
+  });
   const routes: Array<[string, string]> = [['POST', '/api/:projectId/events']];
   router.add('POST', '/api/:projectId/events', createIngestHandler(s));
   for (const [m, p, h] of [
@@ -40,7 +56,8 @@ export function createApp(s: Services): App {
     ...projectRoutes(s),
     ...queryRoutes(s),
     ...alertRoutes(s),
-    ...sentryRoutes(s),
+    ...sentryRoutes(s, sourcemaps),
+    ...sourcemapRoutes(s, sourcemaps),
     ...issueRoutes(s),
     ...releaseRoutes(s),
     ...monitorRoutes(s),
@@ -49,6 +66,7 @@ export function createApp(s: Services): App {
     ...statusRoutes(s),
     ...webRoutes(s),
     ...expectedRoutes(s),
+    ...kpiWatchRoutes(s),
   ]) {
     router.add(m, p, h);
     routes.push([m, p]);

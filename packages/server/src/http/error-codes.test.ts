@@ -114,6 +114,19 @@ const CASES: Record<string, Case> = {
       headers: { authorization: `Bearer ${h.admin}` },
       json: { monitors: { kpis: { signup: { direction: 'sideways' } } } },
     }),
+  'sourcemap.invalid': (h) =>
+    h.request({
+      method: 'POST',
+      url: `/api/v1/projects/${h.project.id}/releases/shop@1.0.0/sourcemaps?name=${encodeURIComponent('~/static/app.js.map')}`,
+      headers: { authorization: `Bearer ${h.admin}` },
+      payload: '{"version": 2}',
+    }),
+  'sourcemap.not_found': (h) =>
+    h.request({
+      method: 'DELETE',
+      url: `/api/v1/projects/${h.project.id}/releases/shop@1.0.0/sourcemaps/7`,
+      headers: { authorization: `Bearer ${h.admin}` },
+    }),
   'server.shutting_down': async (h) => {
     h.built.services.state.shuttingDown = true;
     return h.send([{ name: 'a' }]);

@@ -66,6 +66,7 @@ it('resolve, regression in a new release, signals, the errors KPI, and the issue
   assert.equal((await h.get(`${p}/issues/${id}/events?limit=1`)).json().events.length, 1);
   assert.equal((await h.get(`${p}/issues/999`)).json().error.code, 'issue.not_found');
   assert.equal((await h.get(`${p}/issues/abc`)).json().error.code, 'issue.not_found');
+  await h.built.services.errors.flush();
   await h.built.services.writer.flush();
   const kpis = (await h.get(`${p}/kpis`)).json().kpis as Array<{ name: string }>;
   assert.ok(

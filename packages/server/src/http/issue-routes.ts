@@ -114,7 +114,11 @@ export function issueRoutes(s: Services): Array<[string, string, Handler]> {
         const p = await projectOf(s, ctx);
         const r = range(ctx, s.clock(), '-24h');
         const hourStart = Math.floor(r.fromMs / 3600_000) * 3600_000;
-        return { status: 200, body: { releases: releaseHealth(await errors.readSessions(p.id, hourStart, r.toMs)) } };
+        const [sessions, users] = await Promise.all([
+          errors.readSessions(p.id, hourStart, r.toMs),
+          errors.readSessionUsers(p.id, hourStart, r.toMs),
+        ]);
+        return { status: 200, body: { releases: releaseHealth(sessions, users) } };
       }),
     ],
     [

@@ -105,7 +105,14 @@ export function queryRoutes(s: Services): Array<[string, string, Handler]> {
           .filter((a) => a.series.projectId === p.id && (!kpi || a.series.kpi === kpi))
           .slice(-intParam(ctx, 'limit', 100, 1, 1000))
           .reverse()
-          .map((a) => ({ kpi: a.series.kpi, tags: a.series.tags, ts: a.ts, score: a.score, verdict: a.verdict }));
+          .map((a) => ({
+            kpi: a.series.kpi,
+            tags: a.series.tags,
+            ts: a.ts,
+            score: a.score,
+            verdict: a.verdict,
+            ...(a.attribution && { attribution: a.attribution }),
+          }));
         return { status: 200, body: { anomalies } };
       }),
     ],

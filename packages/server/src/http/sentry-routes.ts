@@ -5,6 +5,7 @@
  */
 import { decodeBody, type Envelope, parseDsn, parseEnvelope, parseSentryAuth, readBody } from '../ingest/index.js';
 import { ApiError } from '../kernel/index.js';
+import type { SourceMaps } from '../sourcemaps/index.js';
 import { bearer, projectIdParam, sameToken } from './auth.js';
 import type { Ctx, Handler, Reply } from './context.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -37,7 +38,7 @@ function invalid(message: string): ApiError {
 }
 
 /** The two Sentry ingest routes. */
-export function sentryRoutes(s: Services): Array<[string, string, Handler]> {
+export function sentryRoutes(s: Services, sourcemaps?: SourceMaps): Array<[string, string, Handler]> {
   const { config } = s;
   const limiter = createRateLimiter(config.errors.rateLimitPerSecond);
   const limits = { maxBodyBytes: config.errors.maxEnvelopeBytes, maxDecompressedBytes: config.ingest.maxDecompressedBytes };
@@ -87,7 +88,8 @@ export function sentryRoutes(s: Services): Array<[string, string, Handler]> {
       }
     }
     const ua = ctx.req.headers['user-agent'];
-    const result = s.errors.ingest(projectId, envelope, { receivedAt: now, userAgent: ua, dropEvents: wait > 0 });
+    const symbolicate = wait > 0 ? undefined : await sourcemaps?.prepare(projectId, envelope);
+    const result = s.errors.ingest(projectId, envelope, { receivedAt: now, userAgent: ua, dropEvents: wait > 0, symbolicate });
     try {
       await result.committed;
     } catch (err) {

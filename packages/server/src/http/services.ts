@@ -4,7 +4,7 @@ import type { AlertEngine, RuleEvaluator } from '../alert/index.js';
 import type { LiveHub } from '../api/index.js';
 import type { CheckRunner, HeartbeatMonitor } from '../checks/index.js';
 import type { Config } from '../config/index.js';
-import type { EngineEvent } from '../detect/index.js';
+import type { DetectionEngine, EngineEvent } from '../detect/index.js';
 import type { ErrorPipeline } from '../issues/index.js';
 import type { Clock, Counter, Histogram, Logger, MetricsRegistry } from '../kernel/index.js';
 import type { LiveMonitors } from '../monitors/index.js';
@@ -33,6 +33,8 @@ export interface Services {
   hub: LiveHub;
   /** The latest anomalies raised by detection, oldest first. */
   anomalies: readonly EngineEvent[];
+  /** Live detection, for segment attribution over recent windows (absent in tools that do not detect). */
+  detection?: Pick<DetectionEngine, 'attribution'>;
   alerts: AlertEngine;
   rules: RuleEvaluator;
   outbox: Outbox;

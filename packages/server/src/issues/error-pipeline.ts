@@ -3,12 +3,13 @@
  * store in one group commit per turn of the event loop → signals (new issue, regression) and the
  * `errors` KPI, so live detection watches the error rate. Every item is counted by outcome.
  */
-import type { NormalizedEvent } from '@heed/protocol';
 import type { Envelope } from '../ingest/index.js';
 import type { Clock, Counter, Logger } from '../kernel/index.js';
-import { createScrubber, normalizeErrorEvent } from '../normalize/index.js';
-import type { ErrorCommitResult, ErrorRecord, ErrorStore, OutcomeRow, SessionRow, Writer } from '../store/index.js';
+import { createScrubber, type ErrorEvent, normalizeErrorEvent } from '../normalize/index.js';
+import type { ErrorCommitResult, ErrorRecord, ErrorStore, OutcomeRow, SessionRow, SessionUserRow, Writer } from '../store/index.js';
 import { type CheckInItem, checkInItem } from './check-in-item.js';
+import { createKpiBuffer, errorKpiEvents } from './error-kpi.js';
+import { createIssueRates, type IssueRates } from './issue-rates.js';
 import { clientReportRows, itemCategory, itemQuantity, sessionAggregateRows, sessionRow } from './sdk-items.js';
 import { toRecord } from './to-record.js';
 
@@ -43,6 +44,8 @@ export interface IngestMeta {
   userAgent?: string;
   /** Event items are over the project's rate limit: drop them (counted as rate_limited). */
   dropEvents?: boolean;
+  /** Maps minified frames back to the source before grouping (source maps, prepared for this envelope). */
+  symbolicate?: (ev: ErrorEvent) => ErrorEvent;
 }
 
 /** The pipeline of one server. */
@@ -60,8 +63,10 @@ export interface ErrorPipeline {
 /** What the pipeline needs. */
 export interface ErrorPipelineDeps {
   store: ErrorStore;
-  /** Receives the `errors` KPI (error and fatal events per second); optional in tests. */
+  /** Receives the `errors` KPI (error and fatal events per second, in total and per busy issue); optional in tests. */
   writer?: Pick<Writer, 'append'>;
+  /** Which issues get their own `errors.by_issue` series (shared with detection); default: the 20 busiest per project. */
+  rates?: IssueRates;
   /** Field names to scrub on top of the defaults. */
   scrubFields: readonly string[];
   maxItemBytes: number;
@@ -82,8 +87,11 @@ const HOUR = 3600_000;
 /** Creates the pipeline. */
 export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
   const scrubber = createScrubber(d.scrubFields);
+  const rates = d.rates ?? createIssueRates();
+  const kpi = d.writer && createKpiBuffer(d.writer, d.clock, d.log);
   let records: ErrorRecord[] = [];
   let sessions: SessionRow[] = [];
+  let sessionUsers: SessionUserRow[] = [];
   let outcomes = new Map<string, OutcomeRow>();
   let waiters: Waiter[] = [];
   let scheduled = false;
@@ -102,7 +110,6 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
   };
 
   const emit = (recs: readonly ErrorRecord[], results: readonly ErrorCommitResult[]) => {
-    const perSecond = new Map<string, { projectId: number; sec: number; n: number }>();
     const releases = new Map<string, ErrorRecord>();
     for (const r of recs) {
       const k = `${r.projectId}\u0000${r.release}\u0000${r.environment}`;
@@ -120,15 +127,7 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
     for (let i = 0; i < recs.length; i++) {
       const r = recs[i] as ErrorRecord;
       const res = results[i];
-      if (!res || res.duplicate) continue;
-      if (r.level === 'error' || r.level === 'fatal') {
-        const sec = Math.floor(r.ts / 1000);
-        const k = `${r.projectId}:${sec}`;
-        const cur = perSecond.get(k);
-        if (cur) cur.n++;
-        else perSecond.set(k, { projectId: r.projectId, sec, n: 1 });
-      }
-      if (!res.isNew && !res.regression) continue;
+      if (!res || res.duplicate || (!res.isNew && !res.regression)) continue;
       const signal: ErrorSignal = {
         kind: res.isNew ? 'issue.new' : 'issue.regression',
         projectId: r.projectId,
@@ -149,31 +148,27 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
         }
       }
     }
-    if (!d.writer) return;
-    const byProject = new Map<number, NormalizedEvent[]>();
-    for (const { projectId, sec, n } of perSecond.values()) {
-      let list = byProject.get(projectId);
-      if (!list) byProject.set(projectId, (list = []));
-      list.push({ name: 'errors', ts: sec * 1000, type: 'count', count: n, value: n, tags: [], tagKey: '' });
-    }
-    for (const [projectId, evs] of byProject) {
-      d.writer.append(projectId, evs, d.clock()).committed.catch((err: unknown) => d.log.error('errors KPI not stored', { err }));
-    }
+    kpi?.add(errorKpiEvents(recs, results, rates));
   };
 
   const commitNow = async (): Promise<void> => {
     if (waiters.length === 0) return;
     const recs = records;
     const ses = sessions;
+    const users = sessionUsers;
     const outs = [...outcomes.values()];
     const ws = waiters;
     records = [];
     sessions = [];
+    sessionUsers = [];
     outcomes = new Map();
     waiters = [];
     const run = (async () => {
+      // One transaction for everything of this turn, where the store offers it.
+      if (d.store.commitWith) return d.store.commitWith(recs, { sessions: ses, sessionUsers: users, outcomes: outs });
       const results = await d.store.commit(recs);
       if (ses.length > 0) await d.store.addSessions(ses);
+      if (users.length > 0) await d.store.addSessionUsers(users);
       if (outs.length > 0) await d.store.addOutcomes(outs);
       return results;
     })().then(
@@ -190,14 +185,18 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
     inFlight = undefined;
   };
 
+  // The commit waits one more turn of the event loop: requests whose bytes are already in join
+  // it (about 7 of 8 concurrent senders instead of 6), so fewer, larger transactions.
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      if (inFlight) inFlight.then(schedule, schedule);
-      else void commitNow();
-    });
+    setImmediate(() =>
+      setImmediate(() => {
+        scheduled = false;
+        if (inFlight) inFlight.then(schedule, schedule);
+        else void commitNow();
+      }),
+    );
   };
 
   return {
@@ -238,13 +237,13 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
             drop(category, ev.code);
             continue;
           }
-          records.push(toRecord(projectId, ev.value));
+          records.push(toRecord(projectId, meta.symbolicate?.(ev.value) ?? ev.value));
           eventIds.push(ev.value.eventId);
         } else if (item.type === 'session') {
-          const row = sessionRow(projectId, item.payload, now);
+          const row = sessionRow(projectId, item.payload, now, sessionUsers);
           if (row) sessions.push(row);
         } else if (item.type === 'sessions') {
-          sessions.push(...sessionAggregateRows(projectId, item.payload, now));
+          sessions.push(...sessionAggregateRows(projectId, item.payload, now, sessionUsers));
         } else if (item.type === 'client_report') {
           for (const o of clientReportRows(projectId, item.payload, now)) {
             d.items?.inc({ category: o.category, outcome: o.outcome, reason: o.reason }, o.quantity);
@@ -292,6 +291,7 @@ export function createErrorPipeline(d: ErrorPipelineDeps): ErrorPipeline {
     async flush() {
       while (inFlight) await inFlight;
       await commitNow();
+      kpi?.flush();
     },
   };
 }

@@ -2,8 +2,9 @@
  * @module The items of an envelope other than events: sessions (release health), client reports
  * (what SDKs dropped and why), and the data category of every item type, as the SDKs name them.
  */
+import { createHash } from 'node:crypto';
 import { sentryTimestamp } from '../normalize/index.js';
-import type { OutcomeRow, SessionRow } from '../store/index.js';
+import type { OutcomeRow, SessionRow, SessionUserRow } from '../store/index.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,12 +61,18 @@ function attrs(o: Obj): { release: string; environment: string } {
 
 const FINAL = new Set(['exited', 'crashed', 'abnormal', 'unhandled']);
 
+/** The user of a session (its `did`, kept as a hash) for crash-free users, into `users` when given. */
+function addUser(users: SessionUserRow[] | undefined, row: Omit<SessionUserRow, 'user'>, did: unknown): void {
+  if (!users || typeof did !== 'string' || did === '') return;
+  users.push({ ...row, user: createHash('sha1').update(`did:${did}`).digest('hex').slice(0, 20) });
+}
+
 /**
- * Release-health counts of a `session` item: a session counts as started on its first send
+ * Release-health counts of a `session` item (and its user, hashed, into `users`): a session counts as started on its first send
  * (`init`), as crashed when it ends crashed (or `unhandled`, the browser SDK's word), as errored
  * when it ends with errors. Undefined when the payload is not a session.
  */
-export function sessionRow(projectId: number, payload: Buffer, now: number): SessionRow | undefined {
+export function sessionRow(projectId: number, payload: Buffer, now: number, users?: SessionUserRow[]): SessionRow | undefined {
   const s = parse(payload);
   if (!s) return undefined;
   const { release, environment } = attrs(s);
@@ -73,20 +80,23 @@ export function sessionRow(projectId: number, payload: Buffer, now: number): Ses
   const started = sentryTimestamp(s.started) ?? now;
   const status = typeof s.status === 'string' ? s.status : 'ok';
   const final = FINAL.has(status);
+  const hour = Math.floor(started / HOUR) * HOUR;
+  const crashed = status === 'crashed' || status === 'unhandled' ? 1 : 0;
+  addUser(users, { projectId, release, environment, hour, crashed }, s.did);
   return {
     projectId,
     release,
     environment,
-    hour: Math.floor(started / HOUR) * HOUR,
+    hour,
     started: s.init === true ? 1 : 0,
     errored: final && count(s.errors) > 0 ? 1 : 0,
-    crashed: status === 'crashed' || status === 'unhandled' ? 1 : 0,
+    crashed,
     abnormal: status === 'abnormal' ? 1 : 0,
   };
 }
 
 /** Release-health counts of a `sessions` item (pre-aggregated per minute by server SDKs). */
-export function sessionAggregateRows(projectId: number, payload: Buffer, now: number): SessionRow[] {
+export function sessionAggregateRows(projectId: number, payload: Buffer, now: number, users?: SessionUserRow[]): SessionRow[] {
   const s = parse(payload);
   if (!s || !Array.isArray(s.aggregates)) return [];
   const { release, environment } = attrs(s);
@@ -97,11 +107,14 @@ export function sessionAggregateRows(projectId: number, payload: Buffer, now: nu
     const errored = count(a.errored);
     const crashed = count(a.crashed);
     const abnormal = count(a.abnormal);
+    const hour = Math.floor(started / HOUR) * HOUR;
+    // User-mode aggregates name their user; request-mode ones (per request) do not.
+    addUser(users, { projectId, release, environment, hour, crashed: crashed > 0 ? 1 : 0 }, a.did);
     return {
       projectId,
       release,
       environment,
-      hour: Math.floor(started / HOUR) * HOUR,
+      hour,
       started: exited + errored + crashed + abnormal,
       errored: errored + crashed + abnormal,
       crashed,

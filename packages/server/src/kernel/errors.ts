@@ -84,6 +84,11 @@ export const ERROR_CODES = {
     status: 400,
     doc: 'The monitors declaration is invalid; `problems` lists each one with its path and the fix (run `heed verify`).',
   },
+  'sourcemap.invalid': {
+    status: 400,
+    doc: 'The uploaded `.map` file is not valid JSON or not a version 3 source map (or the file is binary); the message says what is wrong.',
+  },
+  'sourcemap.not_found': { status: 404, doc: 'The release has no uploaded source map or minified file of this id.' },
   internal: { status: 500, doc: 'A bug in Heed. The log line with the request id has the details.' },
 } as const satisfies Record<string, { status: number; doc: string }>;
 

@@ -13,3 +13,4 @@ export {
 export { registerProcessMetrics } from './process-metrics.js';
 export { seededRandom } from './random.js';
 export { type Outcome, ok, reject } from './result.js';
+export { validTimezone, wallClock, zonedInstant } from './time-zone.js';

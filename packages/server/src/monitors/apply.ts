@@ -29,12 +29,14 @@ export const DOC_KINDS: Record<string, string> = {
   channels: 'channel',
   kpis: 'monitor.kpi',
   funnels: 'funnel',
+  ratios: 'ratio',
+  holidays: 'monitor.holidays',
   rules: 'rule',
   checks: 'check',
   heartbeats: 'heartbeat',
   routes: 'route',
 };
-const ORDER = ['channels', 'kpis', 'funnels', 'rules', 'checks', 'heartbeats', 'routes'];
+const ORDER = ['channels', 'kpis', 'funnels', 'ratios', 'holidays', 'rules', 'checks', 'heartbeats', 'routes'];
 const STATE = 'monitors.state';
 
 function items(d: Declaration): Map<string, unknown> {
@@ -42,7 +44,12 @@ function items(d: Declaration): Map<string, unknown> {
   for (const section of ORDER) {
     if (section === 'routes') {
       for (const [i, r] of d.routes.entries()) out.set(`routes:${i}`, r);
-    } else for (const [name, v] of Object.entries(d[section as keyof Omit<Declaration, 'routes'>])) out.set(`${section}:${name}`, v);
+    } else if (section === 'holidays') {
+      // One list per project, not keyed by name.
+      if (d.holidays) out.set('holidays:dates', d.holidays);
+    } else
+      for (const [name, v] of Object.entries(d[section as keyof Omit<Declaration, 'routes' | 'holidays'>] ?? {}))
+        out.set(`${section}:${name}`, v);
   }
   return out;
 }

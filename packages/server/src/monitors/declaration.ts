@@ -1,11 +1,13 @@
 /**
- * @module Monitors as code: the declaration file (`heed.monitors.json`, or `.mjs` exporting it) and
- * its validation. Every problem is reported with its path and the fix, all at once, so CI shows
+ * @module Monitors as code: the declaration (from `heed.monitors.json`, `.yaml`/`.yml` or a `.ts`/`.mjs` module,
+ * read by the CLI) and its validation. Every problem is reported with its path and the fix, all at once, so CI shows
  * the whole list. Rules, channels and routes reuse the alert and notify rooms' validators.
  */
 import { validateRoute, validateRule } from '../alert/index.js';
 import { validateChannel } from '../notify/index.js';
+import { type Holidays, validateHolidays } from './holidays.js';
 import { type Sensitivity, sensitivityProblem } from './kpi-settings.js';
+import { type RatioSpec, validateRatio } from './ratios.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,6 +26,10 @@ export interface KpiDecl {
 export interface Declaration {
   kpis: Record<string, KpiDecl>;
   funnels: Record<string, { steps: string[] }>;
+  /** Ratio KPIs (numerator / denominator), watched like a funnel step. */
+  ratios?: Record<string, RatioSpec>;
+  /** Days on which detection neither learns nor alerts. */
+  holidays?: Holidays;
   /** Alert rules in the API's shape (durations already in seconds). */
   rules: Record<string, Obj>;
   /** Checks and heartbeats in the checks room's API shape; applied through that room. */
@@ -40,7 +46,7 @@ export interface Problem {
   message: string;
 }
 
-const SECTIONS = ['version', 'kpis', 'funnels', 'rules', 'checks', 'heartbeats', 'channels', 'routes'];
+const SECTIONS = ['version', 'kpis', 'funnels', 'ratios', 'holidays', 'rules', 'checks', 'heartbeats', 'channels', 'routes'];
 const NAME = /^[\w.:/-]{1,128}$/;
 const DURATION = /^(\d+)(s|m|h|d|w)?$/;
 const UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
@@ -122,6 +128,17 @@ export function verifyDeclaration(input: unknown): { declaration: Declaration; p
     d.funnels[name] = { steps: steps as string[] };
   }
 
+  for (const [name, v] of section('ratios')) {
+    const r = validateRatio(v);
+    if (!r.ok) say(`ratios.${name}`, r.message);
+    else (d.ratios ??= {})[name] = r.value;
+  }
+  if (input.holidays !== undefined) {
+    const h = validateHolidays(input.holidays);
+    if (!h.ok) say('holidays', h.message);
+    else if (h.value.dates.length > 0) d.holidays = h.value;
+  }
+
   for (const [name, v] of section('rules')) {
     if (!isObj(v)) {
       say(`rules.${name}`, 'A rule is an object such as {"kpi":"payment","kind":"absence","window":"10m"}.');
@@ -174,6 +191,10 @@ export function verifyDeclaration(input: unknown): { declaration: Declaration; p
   for (const [name, f] of Object.entries(d.funnels)) {
     const missing = f.steps.find((s) => d.kpis[s] && d.kpis[s].kind !== 'count');
     if (missing) say(`funnels.${name}.steps`, `Step '${missing}' is declared as a gauge; funnel steps must be count KPIs.`);
+  }
+  for (const [name, r] of Object.entries(d.ratios ?? {})) {
+    const gauge = [r.numerator, r.denominator].find((k) => d.kpis[k]?.kind === 'gauge');
+    if (gauge) say(`ratios.${name}`, `'${gauge}' is declared as a gauge; a ratio's numerator and denominator must be count KPIs.`);
   }
   return { declaration: d, problems };
 }

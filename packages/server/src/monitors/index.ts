@@ -6,6 +6,7 @@
 export { type ApplyHooks, appliedDeclaration, applyDeclaration, type Change, DOC_KINDS, managedIds, planApply } from './apply.js';
 export { type Declaration, durationSeconds, type KpiDecl, type Problem, verifyDeclaration } from './declaration.js';
 export { FUNNEL_TUNING } from './funnel-watch.js';
+export { type Holidays, holidayRanges, validateHolidays } from './holidays.js';
 export {
   type EffectiveSettings,
   falseAlarmsPerWeek,
@@ -14,5 +15,6 @@ export {
   type Sensitivity,
   validateKpiSettings,
 } from './kpi-settings.js';
-export { createLiveMonitors, type LiveMonitors, type LiveMonitorsDeps, SETTINGS_DOC } from './live.js';
+export { createLiveMonitors, HOLIDAYS_DOC, type LiveMonitors, type LiveMonitorsDeps, SETTINGS_DOC } from './live.js';
+export { explainRatio, RATIO_DOC, type RatioSpec, validateRatio, validRatioName } from './ratios.js';
 export { monitorStatus, type StatusLine } from './status.js';

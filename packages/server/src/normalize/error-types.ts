@@ -13,6 +13,8 @@ export interface ErrorFrame {
   preContext?: string[];
   postContext?: string[];
   vars?: Record<string, unknown>;
+  /** Where the frame was in the minified file, when a source map gave the fields above. */
+  raw?: { filename?: string; absPath?: string; function?: string; lineno?: number; colno?: number };
 }
 
 /** One exception of a chain; the last of `exceptions` is the one thrown, earlier ones its causes. */

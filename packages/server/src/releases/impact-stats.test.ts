@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { releaseSeries } from '../test-support/index.js';
-import { baselineWindows, estimateKpi, estimateRelative } from './impact-stats.js';
+import { releaseSeries, seeded } from '../test-support/index.js';
+import { effectiveWindows } from './effective-windows.js';
+import { baselineWindows, estimateKpi, estimateRelative, priorWeekWindows } from './impact-stats.js';
 import { tCritical, twoSidedP } from './student-t.js';
 
 const TRIALS = 200;
@@ -41,6 +42,42 @@ it('the 95% interval covers the injected effect in >= 95% of trials, a null rele
   assert.equal(n, TRIALS);
   assert.ok(covered / n >= 0.95, `coverage ${covered / n}`);
   assert.ok(nullSignificant / n <= 0.05, `null significant ${nullSignificant / n}`);
+});
+
+it('the week-earlier comparison: 95% coverage and <= 5% null significant over 1,000 trials at 24 h', () => {
+  // The bench's first 1,000 seeds (npm run bench -- release-impact; SEED=1000 runs the next 1,000).
+  // This comparison is cheap (sums only), so the test runs as many trials as the bench.
+  let covered = 0;
+  let nullSignificant = 0;
+  let n = 0;
+  for (let seed = 1; seed <= 1000; seed++) {
+    const deployHour = 7 * 168 + ((seed * 37) % 168);
+    const effect = Math.exp((((seed * 7919) % 1000) / 1000) * 0.3 - 0.15);
+    const o = { deployIndex: deployHour, hours: HOURS };
+    const wa = priorWeekWindows(releaseSeries({ seed, deployHour, effect, weeks: WEEKS }), o);
+    const wb = priorWeekWindows(releaseSeries({ seed: seed + 100_000, deployHour, effect: 1, weeks: WEEKS }), o);
+    if (!wa || !wb) continue;
+    n++;
+    const a = estimateKpi(wa);
+    if (a.low <= effect - 1 && effect - 1 <= a.high) covered++;
+    if (estimateKpi(wb).p < 0.05) nullSignificant++;
+  }
+  assert.equal(n, 1000);
+  assert.ok(covered / n >= 0.95, `coverage ${covered / n}`);
+  assert.ok(nullSignificant / n <= 0.05, `null significant ${nullSignificant / n}`);
+});
+
+it('effective windows: independent placebos count fully, autocorrelated ones far less', () => {
+  const r = seeded(7);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const iid = Array.from({ length: 2000 }, normal);
+  assert.ok(effectiveWindows(iid, 2000) > 1600, `iid ${effectiveWindows(iid, 2000)}`);
+  assert.equal(effectiveWindows(iid, 50), 50, 'at most the non-overlapping windows they cover');
+  // AR(1) with phi 0.8: 1 + 2 sum of autocorrelations = (1 + phi) / (1 - phi) = 9.
+  let x = 0;
+  const ar = Array.from({ length: 4000 }, () => (x = 0.8 * x + normal()));
+  const neff = effectiveWindows(ar, 4000);
+  assert.ok(neff > 4000 / 13 && neff < 4000 / 6, `AR(1) ${neff}, expected about ${4000 / 9}`);
 });
 
 it('a deploy at 9 a.m. Monday is not credited with Monday morning’s normal rise', () => {

@@ -3,7 +3,7 @@
  * regressed, its error events per hour and its crash-free sessions, each against the release
  * before it (the same number of hours before the deploy, and that release's sessions).
  */
-import type { Storage } from '../store/index.js';
+import type { ReleaseUsers, Storage } from '../store/index.js';
 import type { DeployRow } from './deploys.js';
 
 /** The errors side of a release report. */
@@ -12,6 +12,8 @@ export interface ReleaseErrors {
   regressions: Array<{ id: number; title: string; regressedAt: number | undefined }>;
   errorEventsPerHour: { release: number | null; previous: number | null };
   crashFreeSessions: { release: number | null; previous: number | null; sessions: number; previousSessions: number };
+  /** Distinct session users (`did`) with no crashed session, over all of them. */
+  crashFreeUsers: { release: number | null; previous: number | null; users: number; previousUsers: number };
 }
 
 const HOUR_MS = 3600_000;
@@ -25,6 +27,18 @@ function health(rows: Array<{ release: string; environment: string; started: num
     crashed += r.crashed;
   }
   return { sessions, rate: sessions > 0 ? Math.max(0, 1 - crashed / sessions) : null };
+}
+
+/** Crash-free users of a release (a user seen in two environments counts in each). */
+function userHealth(rows: readonly ReleaseUsers[], version: string, env: string) {
+  let users = 0;
+  let crashed = 0;
+  for (const r of rows) {
+    if (r.release !== version || (r.environment && r.environment !== env)) continue;
+    users += r.users;
+    crashed += r.crashedUsers;
+  }
+  return { users, rate: users > 0 ? Math.max(0, 1 - crashed / users) : null };
 }
 
 /** Errors of `deploy` from its time to `toMs`, against `previous` over as many hours before it. */
@@ -61,6 +75,9 @@ export async function releaseErrors(
     return (rows.reduce((a, r) => a + r.count, 0) * HOUR_MS) / (to - from);
   };
   const sessions = await store.errors.readSessions(deploy.projectId, (previous?.at ?? deploy.at - span) - HOUR_MS, toMs);
+  const users = await store.errors.readSessionUsers(deploy.projectId, (previous?.at ?? deploy.at - span) - HOUR_MS, toMs);
+  const myUsers = userHealth(users, deploy.version, deploy.environment);
+  const usersBefore = previous ? userHealth(users, previous.version, previous.environment) : { users: 0, rate: null };
   const mine = health(sessions, deploy.version, deploy.environment);
   const before = previous ? health(sessions, previous.version, previous.environment) : { sessions: 0, rate: null };
   return {
@@ -71,5 +88,6 @@ export async function releaseErrors(
       previous: previous ? await perHour(Math.max(previous.at, deploy.at - span), deploy.at) : null,
     },
     crashFreeSessions: { release: mine.rate, previous: before.rate, sessions: mine.sessions, previousSessions: before.sessions },
+    crashFreeUsers: { release: myUsers.rate, previous: usersBefore.rate, users: myUsers.users, previousUsers: usersBefore.users },
   };
 }

@@ -169,5 +169,37 @@ export function runErrorStoreContract(name: string, make: () => Promise<Storage>
       assert.equal((await s.listEvents(x?.issueId as number, 10)).length, 0);
       assert.equal((await s.getIssue(1, x?.issueId as number))?.events, 1);
     });
+
+    it('counts distinct session users per release over hours, a user crashed when any session crashed', async () => {
+      const s = (await make()).errors;
+      const u = { projectId: 1, release: 'r1', environment: 'production', hour: T0, user: 'a', crashed: 0 };
+      await s.addSessionUsers([u, { ...u, user: 'b' }, { ...u, hour: T0 + 3600_000 }]);
+      await s.addSessionUsers([
+        { ...u, crashed: 1 },
+        { ...u, user: 'c', release: 'r2' },
+        { ...u, projectId: 2, user: 'd' },
+      ]);
+      await s.addSessionUsers([{ ...u, crashed: 0 }]);
+      const rows = (await s.readSessionUsers(1, T0, T0 + 7200_000)).sort((a, b) => a.release.localeCompare(b.release));
+      assert.deepEqual(rows, [
+        { release: 'r1', environment: 'production', users: 2, crashedUsers: 1 },
+        { release: 'r2', environment: 'production', users: 1, crashedUsers: 0 },
+      ]);
+      assert.deepEqual(await s.readSessionUsers(1, T0 + 7200_000, T0 + 9000_000), []);
+    });
+
+    it('commitWith, where offered, writes the side rows with the events, also with no events', async () => {
+      const s = (await make()).errors;
+      if (!s.commitWith) return;
+      const ses = { projectId: 1, release: 'r1', environment: 'production', hour: T0, started: 1, errored: 0, crashed: 1, abnormal: 0 };
+      const user = { projectId: 1, release: 'r1', environment: 'production', hour: T0, user: 'a', crashed: 1 };
+      const o = { projectId: 1, hour: T0, category: 'error', outcome: 'accepted', reason: '', quantity: 1 };
+      const [x] = await s.commitWith([record({ receivedAt: T0 })], { sessions: [ses], sessionUsers: [user], outcomes: [o] });
+      assert.equal(x?.isNew, true);
+      await s.commitWith([], { sessions: [ses], sessionUsers: [], outcomes: [o] });
+      assert.equal((await s.readSessions(1, T0, T0 + 1))[0]?.started, 2);
+      assert.equal((await s.readOutcomes(1, T0, T0 + 1))[0]?.quantity, 2);
+      assert.equal((await s.readSessionUsers(1, T0, T0 + 1))[0]?.crashedUsers, 1);
+    });
   });
 }

@@ -122,16 +122,46 @@ export interface SessionRow {
   abnormal: number;
 }
 
+/** A user (hashed session `did`) seen in a release's sessions in an hour; `crashed` 1 when any of their sessions crashed. */
+export interface SessionUserRow {
+  projectId: number;
+  release: string;
+  environment: string;
+  hour: number;
+  user: string;
+  crashed: number;
+}
+
+/** Distinct users of a release and environment over a range, and how many of them had a crashed session. */
+export interface ReleaseUsers {
+  release: string;
+  environment: string;
+  users: number;
+  crashedUsers: number;
+}
+
 /** Status changes. */
 export interface StatusChange {
   status: IssueStatus;
   now: number;
 }
 
+/** Rows written beside the events of a commit. */
+export interface CommitSide {
+  sessions: readonly SessionRow[];
+  sessionUsers: readonly SessionUserRow[];
+  outcomes: readonly OutcomeRow[];
+}
+
 /** The error store. Every backend passes the shared suite (error-contract.test-suite.ts). */
 export interface ErrorStore {
   /** Groups records into issues (creating, counting, reopening), atomically. */
   commit(records: readonly ErrorRecord[]): Promise<ErrorCommitResult[]>;
+  /**
+   * Optional: `commit` plus the session, session-user and outcome rows of the same turn, in one
+   * transaction (one write instead of several). Callers without it call commit, then the add* methods.
+   */
+  commitWith?(records: readonly ErrorRecord[], side: CommitSide): Promise<ErrorCommitResult[]>;
   listIssues(q: IssueQuery): Promise<{ issues: IssueRow[]; total: number }>;
   getIssue(projectId: number, id: number): Promise<IssueRow | undefined>;
   breakdowns(issueId: number, perDim: number): Promise<Record<BreakdownDim, BreakdownRow[]>>;
@@ -143,6 +173,9 @@ export interface ErrorStore {
   readOutcomes(projectId: number, fromMs: number, toMs: number): Promise<OutcomeRow[]>;
   addSessions(rows: readonly SessionRow[]): Promise<void>;
   readSessions(projectId: number, fromMs: number, toMs: number): Promise<SessionRow[]>;
+  addSessionUsers(rows: readonly SessionUserRow[]): Promise<void>;
+  /** Distinct users per release and environment over the hours in [fromMs, toMs). */
+  readSessionUsers(projectId: number, fromMs: number, toMs: number): Promise<ReleaseUsers[]>;
   /** Deletes events received before the cut-off (issues and their counts stay). */
   prune(eventsReceivedBeforeMs: number): Promise<number>;
 }

@@ -69,6 +69,7 @@ export {
   BREAKDOWN_DIMS,
   type BreakdownDim,
   type BreakdownRow,
+  type CommitSide,
   type ErrorCommitResult,
   type ErrorRecord,
   type ErrorStore,
@@ -77,7 +78,9 @@ export {
   type IssueRow,
   type IssueStatus,
   type OutcomeRow,
+  type ReleaseUsers,
   type SessionRow,
+  type SessionUserRow,
   type StoredErrorEvent,
 } from './error-types.js';
 export { createProject, dsnFor, newProjectKey, rotateProjectKey, validProjectName } from './projects.js';

@@ -68,18 +68,20 @@ export interface ReleaseSeriesOptions {
   effect: number;
 }
 
-/** Hourly counts from MONDAY. */
-export function releaseSeries(o: ReleaseSeriesOptions): { start: number; counts: number[] } {
+/** Hourly counts from MONDAY, and each hour's true mean (level, season and effect; for oracle figures). */
+export function releaseSeries(o: ReleaseSeriesOptions): { start: number; counts: number[]; means: number[] } {
   const r = seeded(o.seed);
   const n = (o.weeks ?? 5) * 168;
   const shape = o.shape ?? 20;
   const wander = o.wander ?? 0.01;
   let x = 0;
   const counts: number[] = [];
+  const means: number[] = [];
   for (let i = 0; i < n; i++) {
     x = 0.98 * x + wander * normal(r);
     const mean = (o.perHour ?? 200) * weekShape(i % 168) * Math.exp(x) * (i >= o.deployHour ? o.effect : 1);
+    means.push(mean);
     counts.push(poisson(r, (mean * gamma(r, shape)) / shape));
   }
-  return { start: MONDAY, counts };
+  return { start: MONDAY, counts, means };
 }

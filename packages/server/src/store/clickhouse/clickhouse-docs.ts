@@ -5,6 +5,7 @@
  * project_id is a grouping key and can be filtered before aggregation.
  */
 import type { Doc, Storage } from '../types.js';
+import { claimIds } from './id-claims.js';
 import { type createMutex, type Db, num, str } from './sql.js';
 
 type DocMethods = Pick<Storage, 'insertDoc' | 'updateDoc' | 'getDoc' | 'listDocs' | 'deleteDoc'>;
@@ -41,10 +42,13 @@ export function clickhouseDocs(db: () => Db, version: () => number, serial: Retu
   return {
     insertDoc: (kind, projectId, body, now) =>
       serial(async () => {
-        const [m] = await db().rows<{ m: number }>(`SELECT max(id) AS m FROM (${latest(kind)})`);
-        const id = Number(m?.m ?? 0) + 1;
-        await write(kind, id, projectId, JSON.stringify(body), now, false);
-        return { kind, id, projectId, body: structuredClone(body), updatedAt: now };
+        // Unique across nodes sharing the database (see id-claims.ts); an id is never reused.
+        const [id] = await claimIds(db(), `doc:${kind}`, 1, async () => {
+          const [m] = await db().rows<{ m: number }>(`SELECT max(id) AS m FROM docs WHERE kind = ${str(kind)}`);
+          return Number(m?.m ?? 0);
+        });
+        await write(kind, id as number, projectId, JSON.stringify(body), now, false);
+        return { kind, id: id as number, projectId, body: structuredClone(body), updatedAt: now };
       }),
     updateDoc: (kind, id, body, now) =>
       serial(async () => {

@@ -18,6 +18,7 @@ import {
 import { applyRecord, changeStatus, newIssue } from '../issue-state.js';
 import { type EventRecord, ISSUE_ORDER, type IssueRecord, issueValues, latestIssues, toEvent, toIssue } from './clickhouse-errors-rows.js';
 import { byDayMs, pruneTable } from './clickhouse-prune.js';
+import { claimIds } from './id-claims.js';
 import { type createMutex, type Db, num, str } from './sql.js';
 
 const tuples = (items: Iterable<string>) => [...new Set(items)].join(', ');
@@ -58,8 +59,15 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
             }
           }
         }
-        const [m] = await d.rows<{ m: number }>('SELECT max(id) AS m FROM issues');
-        let nextId = Number(m?.m ?? 0) + 1;
+        // New issues take ids claimed across nodes (see id-claims.ts): one per new fingerprint.
+        const fresh = new Set(records.map((r) => `${r.projectId}:${r.fingerprint}`).filter((k) => !issues.has(k)));
+        const pool =
+          fresh.size === 0
+            ? []
+            : await claimIds(d, 'issue', fresh.size, async () => {
+                const [m] = await d.rows<{ m: number }>('SELECT max(id) AS m FROM issues');
+                return Number(m?.m ?? 0);
+              });
         const out: ErrorCommitResult[] = [];
         const changed = new Map<number, IssueRow>();
         const events: object[] = [];
@@ -77,7 +85,7 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
           let issue = issues.get(fpKey);
           const isNew = !issue;
           if (!issue) {
-            issue = newIssue(nextId++, r);
+            issue = newIssue(pool.shift() as number, r);
             issues.set(fpKey, issue);
           }
           seen.set(evKey, issue.id);
@@ -211,6 +219,32 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
           abnormal: s.abnormal,
         })),
       );
+    },
+    async addSessionUsers(rows) {
+      await db().insert(
+        'release_session_users',
+        rows.map((u) => ({
+          project_id: u.projectId,
+          release: u.release,
+          environment: u.environment,
+          hour: u.hour,
+          user: u.user,
+          crashed: u.crashed,
+        })),
+      );
+    },
+    async readSessionUsers(projectId, fromMs, toMs) {
+      const rows = await db().rows<{ release: string; environment: string; users: string | number; crashedUsers: string | number }>(
+        `SELECT release, environment, uniqExact(user) AS users, uniqExactIf(user, crashed > 0) AS crashedUsers
+         FROM release_session_users WHERE project_id = ${num(projectId)} AND hour >= ${num(fromMs)} AND hour < ${num(toMs)}
+         GROUP BY release, environment`,
+      );
+      return rows.map((r) => ({
+        release: String(r.release),
+        environment: String(r.environment),
+        users: Number(r.users),
+        crashedUsers: Number(r.crashedUsers),
+      }));
     },
     async readSessions(projectId, fromMs, toMs) {
       const rows = await db().rows<Record<keyof SessionRow, string | number>>(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { clickHouseAvailable, startTestClickHouse, type TestClickHouse } from '../../test-support/index.js';
 import { runStorageContract } from '../contract.test-suite.js';
-import { runErrorStoreContract } from '../error-contract.test-suite.js';
+import { record, runErrorStoreContract } from '../error-contract.test-suite.js';
 import { createClickHouseStore } from './clickhouse-store.js';
 import { coordinationOver } from './coordination.js';
 import { openDb } from './sql.js';
@@ -73,4 +73,35 @@ it('clickhouse: coordination reads heartbeats, recent merged buckets and queued 
   );
   await c.close();
   await s.close();
+});
+
+it('clickhouse: two nodes creating issues, documents and projects at once get distinct ids, and all are listed', async () => {
+  if (!ch) throw new Error('clickhouse-server is not installed: apt-get install clickhouse-server clickhouse-client');
+  const database = await ch.createDatabase('ids');
+  // Two stores on one database: two nodes, each with its own serialisation, racing.
+  const nodes = [0, 1].map(() => createClickHouseStore({ url: ch?.url ?? '', database, user: 'default', password: '' }));
+  for (const n of nodes) await n.init();
+  const N = 12;
+  const results = await Promise.all(
+    nodes.flatMap((n, k) =>
+      Array.from({ length: N }, (_, i) => n.errors.commit([record({ fingerprint: `node${k}-fp${i}`, title: `error ${k}/${i}` })])),
+    ),
+  );
+  const issueIds = results.map((r) => r[0]?.issueId as number);
+  assert.ok(
+    issueIds.every((id) => Number.isInteger(id) && id > 0),
+    'issue ids stay positive integers',
+  );
+  assert.equal(new Set(issueIds).size, 2 * N, `distinct issue ids: ${issueIds.join(',')}`);
+  for (const n of nodes) {
+    const { issues, total } = await n.errors.listIssues({ projectId: 1, sort: 'lastSeen', limit: 100, offset: 0 });
+    assert.equal(total, 2 * N, 'every node lists every issue');
+    assert.deepEqual(new Set(issues.map((i) => i.id)), new Set(issueIds));
+  }
+  const docs = await Promise.all(nodes.flatMap((n, k) => Array.from({ length: N }, (_, i) => n.insertDoc('rule', 1, { k, i }, 1))));
+  assert.equal(new Set(docs.map((d) => d.id)).size, 2 * N, 'distinct document ids');
+  assert.equal((await nodes[1]?.listDocs('rule', 1))?.length, 2 * N);
+  const projects = await Promise.all(nodes.map((n, k) => n.createProject(`p${k}`, `key${k}`, 1)));
+  assert.notEqual(projects[0]?.id, projects[1]?.id, 'distinct project ids');
+  for (const n of nodes) await n.close();
 });

@@ -4,11 +4,13 @@
  * documents) as versioned ReplacingMergeTree rows read with argMax. Several Heed nodes may share
  * one database; writes of the small tables are serialised per node (see docs/clickhouse.md).
  */
+import { randomUUID } from 'node:crypto';
 import { rollUp } from '../aggregate.js';
 import { type BucketRow, type CommitBatch, type Project, type RawBatch, RESOLUTIONS, type SeriesRow, type Storage } from '../types.js';
 import { clickhouseDocs } from './clickhouse-docs.js';
 import { createClickHouseErrors } from './clickhouse-errors.js';
 import { bucketTable, byDayMs, pruneTable } from './clickhouse-prune.js';
+import { claimIds } from './id-claims.js';
 import { migrate } from './schema.js';
 import { newSeries } from './series-check.js';
 import { type ClickHouseConnection, createMutex, createVersionClock, type Db, ensureDatabase, num, openDb, str } from './sql.js';
@@ -17,6 +19,8 @@ import { type ClickHouseConnection, createMutex, createVersionClock, type Db, en
 export interface ClickHouseOptions extends ClickHouseConnection {
   /** Apply migrations at init (default true; `heed migrate` runs them alone). */
   migrate?: boolean;
+  /** Fault injection (tests): called after a batch's data insert returned, before the commit does. */
+  afterInsert?: (batchId: string) => void;
 }
 
 interface ProjectRecord {
@@ -35,7 +39,7 @@ const toProject = (r: ProjectRecord | undefined): Project | undefined =>
 /** Creates the ClickHouse store; call init() before use. */
 export function createClickHouseStore(
   opts: ClickHouseOptions,
-): Storage & { commitOnce(batch: CommitBatch, batchId: string): Promise<void> } {
+): Storage & { commitOnce(batch: CommitBatch, batchId: string, fresh?: boolean): Promise<void> } {
   let db: Db | undefined;
   const conn = (): Db => {
     if (!db) throw new Error('ClickHouse store used before init()');
@@ -49,7 +53,7 @@ export function createClickHouseStore(
     return toProject(r);
   };
 
-  const commit = async (batch: CommitBatch): Promise<void> => {
+  const commit = async (batch: CommitBatch, batchId: string = randomUUID()): Promise<void> => {
     const d = conn();
     // Another node may have stored the same series under the same (hashed) id: that row is kept.
     const fresh = await newSeries(d, batch.series);
@@ -68,21 +72,25 @@ export function createClickHouseStore(
         })),
       );
     }
-    await d.insert(
-      'raw_batches',
-      batch.raw.map((r) => ({
-        project_id: r.projectId,
-        received_at: r.receivedAt,
-        min_ts: r.minTs,
-        max_ts: r.maxTs,
-        n: r.n,
-        events: r.events,
-      })),
-    );
-    // One insert feeds all three resolutions through the materialised views.
-    await d.insert(
-      'bucket_deltas',
-      rollUp(batch.buckets, 1).map((b) => ({
+    // One insert: raw events, bucket deltas and the commit marker land together or not at all
+    // (materialised views fan them out), so a replay can tell exactly whether the batch landed.
+    const at = Date.now();
+    const rows: object[] = batch.raw.map((r) => ({
+      batch_id: batchId,
+      c_at: at,
+      kind: 1,
+      project_id: r.projectId,
+      received_at: r.receivedAt,
+      min_ts: r.minTs,
+      max_ts: r.maxTs,
+      n: r.n,
+      events: r.events,
+    }));
+    for (const b of rollUp(batch.buckets, 1)) {
+      rows.push({
+        batch_id: batchId,
+        c_at: at,
+        kind: 2,
         series_id: b.seriesId,
         d_ts: b.ts,
         d_count: b.count,
@@ -91,8 +99,10 @@ export function createClickHouseStore(
         d_max: b.max,
         d_last: b.last,
         d_last_ts: b.lastTs,
-      })),
-    );
+      });
+    }
+    await d.insert('commit_rows', rows.length > 0 ? rows : [{ batch_id: batchId, c_at: at, kind: 0 }]);
+    opts.afterInsert?.(batchId);
   };
 
   return {
@@ -121,10 +131,12 @@ export function createClickHouseStore(
     createProject: (name, key, createdAt) =>
       serial(async () => {
         if (await project(`key = ${str(key)}`)) throw new Error('UNIQUE constraint failed: projects.key');
-        const [m] = await conn().rows<{ m: number }>('SELECT max(id) AS m FROM projects');
-        const id = Number(m?.m ?? 0) + 1;
+        const [id] = await claimIds(conn(), 'project', 1, async () => {
+          const [m] = await conn().rows<{ m: number }>('SELECT max(id) AS m FROM projects');
+          return Number(m?.m ?? 0);
+        });
         await conn().insert('projects', [{ id, name, key, created_at: createdAt, ver: version() }]);
-        return { id, name, key, createdAt };
+        return { id: id as number, name, key, createdAt };
       }),
     async listProjects() {
       return (await conn().rows<ProjectRecord>(`${PROJECTS} ORDER BY id`)).map((r) => toProject(r) as Project);
@@ -163,12 +175,16 @@ export function createClickHouseStore(
       );
     },
     commit,
-    /** Commits a batch once: a batch id already marked committed is skipped (write-ahead replay). */
-    async commitOnce(batch, batchId) {
-      const [seen] = await conn().rows<{ n: string }>(`SELECT count() AS n FROM commits WHERE batch_id = ${str(batchId)}`);
-      if (Number(seen?.n ?? 0) > 0) return;
-      await commit(batch);
-      await conn().insert('commits', [{ batch_id: batchId, at: Date.now() }]);
+    /**
+     * Commits a batch once: a batch id already marked committed is skipped (write-ahead replay).
+     * `fresh` (a first attempt, whose id nobody has seen) skips the look-up.
+     */
+    async commitOnce(batch, batchId, fresh = false) {
+      if (!fresh) {
+        const [seen] = await conn().rows<{ n: string }>(`SELECT count() AS n FROM commits WHERE batch_id = ${str(batchId)}`);
+        if (Number(seen?.n ?? 0) > 0) return;
+      }
+      await commit(batch, batchId);
     },
     async readBuckets(q) {
       if (q.seriesIds.length === 0) return [];

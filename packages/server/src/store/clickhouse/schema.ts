@@ -28,6 +28,14 @@ const buckets = (res: number, partition: string) => [
     FROM bucket_deltas GROUP BY series_id, ts`,
 ];
 
+/** A bucket table fed from the per-commit input table (migration 5). */
+const bucketsFromCommits = (res: number) =>
+  `CREATE MATERIALIZED VIEW IF NOT EXISTS buckets_${res}_cmv TO buckets_${res} AS
+    SELECT series_id, toUInt32(intDiv(d_ts, ${res}) * ${res}) AS ts,
+      sumState(d_count) AS count, sumState(d_sum) AS sum, minState(d_min) AS min, maxState(d_max) AS max,
+      argMaxState(d_last, d_last_ts) AS last, maxState(d_last_ts) AS last_ts
+    FROM commit_rows WHERE kind = 2 GROUP BY series_id, ts`;
+
 /** Each entry moves the schema one version up. Never edit a shipped entry; add one. */
 export const CLICKHOUSE_MIGRATIONS: ReadonlyArray<readonly string[]> = [
   [
@@ -92,6 +100,34 @@ export const CLICKHOUSE_MIGRATIONS: ReadonlyArray<readonly string[]> = [
     // Alert signals on their way to the leader node, which alone runs the incident engine.
     `CREATE TABLE IF NOT EXISTS signals (id String, at Int64, node_id String, body String)
       ENGINE = MergeTree() PARTITION BY toYYYYMMDD(toDateTime(intDiv(at, 1000)), 'UTC') ORDER BY at`,
+  ],
+  [
+    // One insert per group commit (raw events, bucket deltas and the batch's commit marker): the
+    // marker lands with the data or not at all, so a write-ahead replay skips exactly what landed.
+    `CREATE TABLE IF NOT EXISTS commit_rows (
+      batch_id String, c_at Int64, kind UInt8,
+      project_id UInt32, received_at Int64, min_ts Int64, max_ts Int64, n UInt32, events String,
+      series_id UInt32, d_ts UInt32, d_count Float64, d_sum Float64, d_min Float64, d_max Float64, d_last Float64, d_last_ts Int64
+    ) ENGINE = Null`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS raw_batches_cmv TO raw_batches AS
+      SELECT project_id, received_at, min_ts, max_ts, n, events FROM commit_rows WHERE kind = 1`,
+    ...BUCKET_TABLES.map(([res]) => bucketsFromCommits(res)),
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS commits_cmv TO commits AS
+      SELECT batch_id, max(c_at) AS at FROM commit_rows GROUP BY batch_id`,
+    // Detector state per series (several nodes): the owner writes it every few seconds and on
+    // each alert; a node that takes a series over resumes from it and re-judges the buckets since.
+    `CREATE TABLE IF NOT EXISTS detector_states (series_id UInt32, cursor Float64, body String, node_id String, ver UInt64)
+      ENGINE = ReplacingMergeTree(ver) ORDER BY series_id`,
+    // Claims of ids (issues, documents, projects) by several nodes: an id is a node's when its
+    // claim is the only one (see id-claims.ts).
+    `CREATE TABLE IF NOT EXISTS id_claims (kind String, id UInt32, nonce String, at Int64)
+      ENGINE = MergeTree() ORDER BY (kind, id)`,
+  ],
+  [
+    // Crash-free users: each (hashed) distinct id of a release's sessions per hour; read with uniqExact.
+    `CREATE TABLE IF NOT EXISTS release_session_users (
+      project_id UInt32, release String, environment String, hour Int64, user String, crashed UInt8
+    ) ENGINE = MergeTree() ORDER BY (project_id, hour, release, environment, user)`,
   ],
 ];
 

@@ -69,3 +69,45 @@ it('clickhouse: batches acknowledged while ClickHouse is down are buffered, repl
   await again.close();
   await up.close();
 });
+
+it('clickhouse: a crash between the data insert and the acknowledgement, or mid-replay, does not count a batch twice', async () => {
+  if (!ch) throw new Error('clickhouse-server is not installed: apt-get install clickhouse-server clickhouse-client');
+  const database = await ch.createDatabase('walcrash');
+  const data = join(dir, 'crash');
+  const conn = { url: ch.url, database, user: 'default', password: '' };
+  const crashing = () =>
+    createClickHouseStore({
+      ...conn,
+      afterInsert: () => {
+        throw new Error('injected crash after the data insert');
+      },
+    });
+  const open = async (store: ReturnType<typeof createClickHouseStore>) => {
+    const s = withWriteAhead(store, { dir: data, maxBytes: 1e6, retryMs: 3_600_000 });
+    await s.init();
+    return s;
+  };
+  // Process 1: batch 0's insert lands, then the process "dies" before acknowledging it; the batch
+  // is acknowledged from the local file instead (as when ClickHouse answers too late).
+  const p1 = await open(crashing());
+  await p1.commit(batch(0));
+  assert.equal(p1.buffered(), 1, 'the batch whose commit did not return is in the file');
+  // Process 2 (same folder) cannot reach ClickHouse: batch 1 is only in the file.
+  const dead = `http://127.0.0.1:${await freePort()}`;
+  const p2 = await open(createClickHouseStore({ ...conn, url: dead, migrate: false }));
+  await p2.commit(batch(1));
+  assert.equal(p2.buffered(), 2);
+  // Process 3 replays: batch 0 is skipped (it landed), batch 1 lands and the process dies before
+  // the file is emptied.
+  const p3 = await open(crashing());
+  assert.equal(p3.buffered(), 1, 'batch 1 landed but was not acknowledged as replayed');
+  // Process 4 replays again: both batches already landed (their markers came in the same insert).
+  const p4 = await open(createClickHouseStore(conn));
+  assert.equal(p4.buffered(), 0);
+  const count = async (sql: string) => Number((await ch?.query(`${sql} FORMAT TSV`))?.trim());
+  assert.equal(await count(`SELECT sumMerge(count) FROM ${database}.buckets_1 WHERE series_id = 1`), 2, 'each batch counted once');
+  assert.equal(await count(`SELECT sumMerge(count) FROM ${database}.buckets_3600 WHERE series_id = 1`), 2, 'in every rollup');
+  assert.equal(await count(`SELECT count() FROM ${database}.raw_batches`), 2, 'raw events stored once');
+  assert.equal(await count(`SELECT uniqExact(batch_id) FROM ${database}.commits`), 2);
+  await p4.close();
+});

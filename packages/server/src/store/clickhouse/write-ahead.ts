@@ -14,7 +14,7 @@ import { createMutex } from './sql.js';
 
 /** The ClickHouse store's extra door: a commit that skips a batch id already committed. */
 export interface OnceStore extends Storage {
-  commitOnce(batch: CommitBatch, batchId: string): Promise<void>;
+  commitOnce(batch: CommitBatch, batchId: string, fresh?: boolean): Promise<void>;
 }
 
 /** Options of the buffer. */
@@ -166,7 +166,7 @@ export function withWriteAhead(inner: OnceStore, opts: WriteAheadOptions): Stora
     async commit(batch) {
       const e: Entry = { id: randomUUID(), batch };
       if (pending.length === 0) {
-        const attempt = inner.commitOnce(batch, e.id);
+        const attempt = inner.commitOnce(batch, e.id, true);
         attempts.set(e.id, attempt);
         try {
           await withTimeout(attempt, opts.commitTimeoutMs ?? 10_000);

@@ -7,7 +7,9 @@ import {
   type ErrorStore,
   type IssueRow,
   type OutcomeRow,
+  type ReleaseUsers,
   type SessionRow,
+  type SessionUserRow,
   type StoredErrorEvent,
 } from '../error-types.js';
 import { applyRecord, changeStatus, newIssue, outcomeKey, sessionKey } from '../issue-state.js';
@@ -29,6 +31,7 @@ export function createMemoryErrors(): ErrorStore {
   const breakdowns = new Map<number, Map<BreakdownDim, Map<string, BreakdownRow>>>();
   const outcomes = new Map<string, OutcomeRow>();
   const sessions = new Map<string, SessionRow>();
+  const sessionUsers = new Map<string, SessionUserRow>();
   const copy = (i: IssueRow | undefined) => (i ? { ...i } : undefined);
 
   return {
@@ -157,6 +160,32 @@ export function createMemoryErrors(): ErrorStore {
     },
     async readSessions(projectId, fromMs, toMs) {
       return [...sessions.values()].filter((s) => s.projectId === projectId && s.hour >= fromMs && s.hour < toMs).map((s) => ({ ...s }));
+    },
+    async addSessionUsers(rows) {
+      for (const u of rows) {
+        const k = `${u.projectId}\u0000${u.release}\u0000${u.environment}\u0000${u.hour}\u0000${u.user}`;
+        const cur = sessionUsers.get(k);
+        if (cur) cur.crashed = Math.max(cur.crashed, u.crashed);
+        else sessionUsers.set(k, { ...u });
+      }
+    },
+    async readSessionUsers(projectId, fromMs, toMs) {
+      const by = new Map<string, ReleaseUsers & { all: Set<string>; crash: Set<string> }>();
+      for (const u of sessionUsers.values()) {
+        if (u.projectId !== projectId || u.hour < fromMs || u.hour >= toMs) continue;
+        const k = `${u.release}\u0000${u.environment}`;
+        let r = by.get(k);
+        if (!r)
+          by.set(k, (r = { release: u.release, environment: u.environment, users: 0, crashedUsers: 0, all: new Set(), crash: new Set() }));
+        r.all.add(u.user);
+        if (u.crashed) r.crash.add(u.user);
+      }
+      return [...by.values()].map(({ release, environment, all, crash }) => ({
+        release,
+        environment,
+        users: all.size,
+        crashedUsers: crash.size,
+      }));
     },
     async prune(before) {
       let n = 0;

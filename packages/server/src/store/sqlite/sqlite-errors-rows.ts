@@ -154,6 +154,14 @@ export function prepareErrorStatements(d: Database.Database) {
          started = started + excluded.started, errored = errored + excluded.errored,
          crashed = crashed + excluded.crashed, abnormal = abnormal + excluded.abnormal`,
     ),
+    upsertSessionUser: d.prepare(
+      `INSERT INTO release_session_users (project_id, release, environment, hour, user, crashed) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(project_id, hour, release, environment, user) DO UPDATE SET crashed = max(crashed, excluded.crashed)`,
+    ),
+    readSessionUsers: d.prepare(
+      `SELECT release, environment, COUNT(DISTINCT user) AS users, COUNT(DISTINCT CASE WHEN crashed > 0 THEN user END) AS crashedUsers
+       FROM release_session_users WHERE project_id = ? AND hour >= ? AND hour < ? GROUP BY release, environment`,
+    ),
     readSessions: d.prepare(
       `SELECT project_id AS projectId, release, environment, hour, started, errored, crashed, abnormal
        FROM release_sessions WHERE project_id = ? AND hour >= ? AND hour < ? ORDER BY hour, release, environment`,

@@ -43,4 +43,12 @@ CREATE TABLE release_sessions (
   PRIMARY KEY (project_id, release, environment, hour)
 ) WITHOUT ROWID;
 `,
+  // Crash-free users: each (hashed) distinct id of a release's sessions per hour, and whether it crashed.
+  `
+CREATE TABLE release_session_users (
+  project_id INTEGER NOT NULL, release TEXT NOT NULL, environment TEXT NOT NULL, hour INTEGER NOT NULL,
+  user TEXT NOT NULL, crashed INTEGER NOT NULL,
+  PRIMARY KEY (project_id, hour, release, environment, user)
+) WITHOUT ROWID;
+`,
 ];

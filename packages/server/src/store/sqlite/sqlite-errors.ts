@@ -5,22 +5,31 @@ import {
   BREAKDOWN_DIMS,
   type BreakdownDim,
   type BreakdownRow,
+  type CommitSide,
   type ErrorCommitResult,
   type ErrorRecord,
   type ErrorStore,
   type IssueRow,
   type OutcomeRow,
+  type ReleaseUsers,
   type SessionRow,
 } from '../error-types.js';
 import { applyRecord, changeStatus, newIssue } from '../issue-state.js';
 import { type EventRecord, type IssueRecord, issueParams, ORDER, prepareErrorStatements, toEvent, toIssue } from './sqlite-errors-rows.js';
 import { ERRORS_MIGRATIONS, ERRORS_SCHEMA_META } from './sqlite-errors-schema.js';
 
+const NO_SIDE: CommitSide = { sessions: [], sessionUsers: [], outcomes: [] };
+
 /** An error store whose database is attached once the SQLite store has opened it. */
 export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.Database): void } {
   let db: Database.Database;
   let s: ReturnType<typeof prepareErrorStatements>;
-  let commitTx: (records: readonly ErrorRecord[]) => ErrorCommitResult[];
+  let commitTx: (records: readonly ErrorRecord[], side?: CommitSide) => ErrorCommitResult[];
+  // This process owns the database: issues and (issue, user) pairs it has seen are kept in memory,
+  // so a commit neither looks an issue up nor re-inserts a known user. Cleared when a commit fails.
+  const known = new Map<string, IssueRow>();
+  const knownUsers = new Set<string>();
+  const MAX_KNOWN = 20_000;
 
   const commit = (records: readonly ErrorRecord[]): ErrorCommitResult[] => {
     const out: ErrorCommitResult[] = [];
@@ -30,6 +39,7 @@ export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.D
       const fpKey = `${r.projectId}:${r.fingerprint}`;
       let issue = issues.get(fpKey);
       let isNew = false;
+      issue ??= known.get(fpKey);
       if (!issue) {
         const row = s.issueByFp.get(r.projectId, r.fingerprint) as IssueRecord | undefined;
         if (row) issue = toIssue(row);
@@ -60,7 +70,12 @@ export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.D
         continue;
       }
       issues.set(fpKey, issue);
-      const newUser = r.userKey ? s.insertUser.run(issue.id, r.userKey).changes === 1 : false;
+      const userKey = r.userKey ? `${issue.id}:${r.userKey}` : '';
+      const newUser = r.userKey && !knownUsers.has(userKey) ? s.insertUser.run(issue.id, r.userKey).changes === 1 : false;
+      if (userKey) {
+        if (knownUsers.size >= MAX_KNOWN * 4) knownUsers.clear();
+        knownUsers.add(userKey);
+      }
       const regression = applyRecord(issue, r, newUser);
       for (const d of BREAKDOWN_DIMS) {
         const v = r.dims[d];
@@ -74,15 +89,30 @@ export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.D
       }
       out.push({ issueId: issue.id, isNew, regression, duplicate: false });
     }
-    for (const i of issues.values()) s.updateIssue.run(...issueParams(i));
+    for (const [k, i] of issues) {
+      s.updateIssue.run(...issueParams(i));
+      if (known.size >= MAX_KNOWN) known.clear();
+      known.set(k, i);
+    }
     for (const b of dims.values()) s.upsertBreakdown.run(b.issueId, b.dim, b.value, b.count, b.lastSeen);
     return out;
   };
 
+  const commitAll = async (records: readonly ErrorRecord[], side: CommitSide): Promise<ErrorCommitResult[]> => {
+    if (records.length === 0 && side.sessions.length + side.sessionUsers.length + side.outcomes.length === 0) return [];
+    try {
+      return commitTx(records, side);
+    } catch (err) {
+      // Rolled back: what memory learned in it may not be in the database.
+      known.clear();
+      knownUsers.clear();
+      throw err;
+    }
+  };
+
   const store: ErrorStore = {
-    async commit(records) {
-      return records.length === 0 ? [] : commitTx(records);
-    },
+    commit: (records) => commitAll(records, NO_SIDE),
+    commitWith: commitAll,
     async listIssues(q) {
       const where = ['project_id = ?'];
       const args: Array<string | number> = [q.projectId];
@@ -144,6 +174,7 @@ export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.D
         const issue = toIssue(r);
         changeStatus(issue, change);
         s.updateIssue.run(...issueParams(issue));
+        known.delete(`${issue.projectId}:${issue.fingerprint}`);
         return issue;
       })();
     },
@@ -163,6 +194,14 @@ export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.D
     },
     async readSessions(projectId, fromMs, toMs) {
       return s.readSessions.all(projectId, fromMs, toMs) as SessionRow[];
+    },
+    async addSessionUsers(rows) {
+      db.transaction(() => {
+        for (const u of rows) s.upsertSessionUser.run(u.projectId, u.release, u.environment, u.hour, u.user, u.crashed);
+      })();
+    },
+    async readSessionUsers(projectId, fromMs, toMs) {
+      return s.readSessionUsers.all(projectId, fromMs, toMs) as ReleaseUsers[];
     },
     async prune(before) {
       // Events arrive in receive order, so the old ones are those below the first recent id (no index needed).
@@ -193,7 +232,14 @@ export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.D
         })();
       }
       s = prepareErrorStatements(d);
-      commitTx = d.transaction(commit);
+      commitTx = d.transaction((records: readonly ErrorRecord[], side?: CommitSide) => {
+        const out = records.length > 0 ? commit(records) : [];
+        for (const o of side?.outcomes ?? []) s.upsertOutcome.run(o.projectId, o.hour, o.category, o.outcome, o.reason, o.quantity);
+        for (const x of side?.sessions ?? [])
+          s.upsertSession.run(x.projectId, x.release, x.environment, x.hour, x.started, x.errored, x.crashed, x.abnormal);
+        for (const u of side?.sessionUsers ?? []) s.upsertSessionUser.run(u.projectId, u.release, u.environment, u.hour, u.user, u.crashed);
+        return out;
+      });
     },
   };
 }

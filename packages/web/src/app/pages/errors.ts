@@ -26,6 +26,8 @@ interface Frame {
   colno?: number;
   inApp: boolean;
   contextLine?: string;
+  /** The minified location, when a source map gave the fields above. */
+  raw?: { filename?: string; function?: string; lineno?: number; colno?: number };
 }
 
 interface StoredEvent {
@@ -175,6 +177,13 @@ function eventView(ev: StoredEvent): HTMLElement {
                   { class: f.inApp ? 'in-app' : 'lib' },
                   h('code', null, `${f.function ?? '?'}  ${f.filename ?? ''}:${f.lineno ?? '?'}:${f.colno ?? '?'}`),
                   f.contextLine ? h('pre', null, f.contextLine) : null,
+                  f.raw
+                    ? h(
+                        'div',
+                        { class: 'muted' },
+                        `minified: ${f.raw.function ?? '?'}  ${f.raw.filename ?? ''}:${f.raw.lineno ?? '?'}:${f.raw.colno ?? '?'}`,
+                      )
+                    : null,
                 ),
               ),
           ),

@@ -16,6 +16,8 @@ interface Health {
   errored: number;
   crashed: number;
   crashFreeSessions: number | null;
+  users: number;
+  crashFreeUsers: number | null;
 }
 
 /** Draws the releases page; `#/releases/<deployId>` opens that deploy's report (default: the latest). */
@@ -57,7 +59,7 @@ export async function releasesPage(root: HTMLElement, ctx: PageCtx): Promise<voi
       'Release health (7 days)',
       health.releases.length
         ? table(
-            ['Release', 'Environment', 'Sessions', 'Errored', 'Crashed', 'Crash-free'],
+            ['Release', 'Environment', 'Sessions', 'Errored', 'Crashed', 'Crash-free sessions', 'Users', 'Crash-free users'],
             health.releases.map((x) => [
               x.release,
               x.environment,
@@ -65,6 +67,8 @@ export async function releasesPage(root: HTMLElement, ctx: PageCtx): Promise<voi
               num(x.errored),
               num(x.crashed),
               x.crashFreeSessions === null ? '–' : `${(x.crashFreeSessions * 100).toFixed(2)} %`,
+              num(x.users),
+              x.crashFreeUsers === null ? '–' : `${(x.crashFreeUsers * 100).toFixed(2)} %`,
             ]),
           )
         : h('p', { class: 'muted' }, 'No sessions reported by a release in the last 7 days.'),

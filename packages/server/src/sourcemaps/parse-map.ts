@@ -1,0 +1,84 @@
+/**
+ * @module Checking and parsing a source map (v3, plain or with sections) once, into what lookups
+ * need: the decoded mappings, the sources and their lines split on first use.
+ */
+import { decodedMappings, FlattenMap, type TraceMap } from '@jridgewell/trace-mapping';
+import { type Outcome, ok, reject } from '../kernel/index.js';
+
+/** A parsed source map, ready for lookups. */
+export interface ParsedMap {
+  map: TraceMap;
+  /** Index of each source as the map's lookups name it. */
+  sourceIndex: Map<string, number>;
+  /** The lines of source `i` from `sourcesContent`, or undefined when the map holds no content for it. */
+  sourceLines(i: number): string[] | undefined;
+  /** Function names already found by position, so a hot error does not scan the minified file again. */
+  names: Map<string, string | undefined>;
+  /** Display name and absolute URL of a source as seen from a frame's URL. */
+  paths: Map<string, { filename: string; absPath: string }>;
+}
+
+/** Lines as JavaScript (and so source maps) count them: U+2028 and U+2029 end lines too. */
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|[\n\r\u2028\u2029]/);
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function shapeProblem(v: unknown): string | undefined {
+  if (!isObj(v)) return 'a source map is a JSON object';
+  if (v.version !== 3)
+    return `only version 3 source maps are supported; this one has "version": ${JSON.stringify(v.version)?.slice(0, 20)}`;
+  if (Array.isArray(v.sections)) {
+    for (const s of v.sections) {
+      const p = isObj(s) ? shapeProblem(s.map) : 'each section needs "offset" and "map"';
+      if (p) return `a section: ${p}`;
+    }
+    return undefined;
+  }
+  if (typeof v.mappings !== 'string') return 'it has no "mappings" string';
+  if (!/^[A-Za-z0-9+/,;]*$/.test(v.mappings)) return '"mappings" holds characters that are not base64 VLQ';
+  if (!Array.isArray(v.sources) || v.sources.some((s) => s !== null && typeof s !== 'string'))
+    return '"sources" must be an array of strings';
+  if (v.sourcesContent !== undefined && v.sourcesContent !== null && !Array.isArray(v.sourcesContent))
+    return '"sourcesContent" must be an array';
+  if (v.names !== undefined && !Array.isArray(v.names)) return '"names" must be an array';
+  return undefined;
+}
+
+/** Parses and checks a source map's text; `sourcemap.invalid` with the reason when it is not one. */
+export function parseSourceMap(text: string): Outcome<ParsedMap> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return reject('sourcemap.invalid', `The file is not valid JSON (${(err as Error).message}); upload the .map file your bundler wrote.`);
+  }
+  const problem = shapeProblem(json);
+  if (problem) return reject('sourcemap.invalid', `The file is not a source map: ${problem}.`);
+  let map: TraceMap;
+  try {
+    map = new FlattenMap(json as never);
+    decodedMappings(map);
+  } catch (err) {
+    return reject('sourcemap.invalid', `The source map's mappings cannot be decoded: ${(err as Error).message}.`);
+  }
+  const sourceIndex = new Map<string, number>();
+  map.resolvedSources.forEach((s, i) => {
+    if (!sourceIndex.has(s)) sourceIndex.set(s, i);
+  });
+  const split = new Map<number, string[] | undefined>();
+  return ok({
+    map,
+    sourceIndex,
+    names: new Map(),
+    paths: new Map(),
+    sourceLines(i) {
+      if (!split.has(i)) {
+        const c = map.sourcesContent?.[i];
+        split.set(i, typeof c === 'string' ? splitLines(c) : undefined);
+      }
+      return split.get(i);
+    },
+  });
+}
