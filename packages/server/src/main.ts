@@ -128,6 +128,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     notify: async (intent) => {
       await outbox.enqueue(intent);
     },
+    queued: (incidentId) => outbox.queuedFor(incidentId),
   });
   const alerts = cluster ? cluster.alerts(alertEngine) : alertEngine;
   const outbox = createOutbox({
@@ -158,7 +159,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     seriesOf: (projectId, kpi) => registry.ofKpi(projectId, kpi),
     emit: signal,
   });
-  await alerts.load();
+  await alerts.load().then(() => alerts.resumeOwedPages());
   await rules.load(clock());
   if (!cluster) writer.onCommit((d) => rules.onCommit(d, clock()));
   const stopProcessMetrics = registerProcessMetrics(metrics.registry);
@@ -271,7 +272,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       // Detection, rules and alerts run four times a second: absence is judged within 250 ms.
       judge = setInterval(() => void judgeAt(clock()), 250);
       judge.unref();
-      void outbox.start();
+      if (!cluster) void outbox.start(); // in a cluster the leader delivers (cluster/outbox-lead.ts)
       checks.start();
       pruneTimer = setInterval(prune, 600_000);
       saveTimer = setInterval(saveDetection, 60_000);
@@ -280,7 +281,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       pruneTimer.unref();
       saveTimer.unref();
       void prune();
-      cluster?.start({ store, registry, detection, watchers: [hub, rules, monitors] });
+      cluster?.start({ store, registry, detection, watchers: [hub, rules, monitors], outbox });
     },
     async shutdown() {
       state.shuttingDown = true;

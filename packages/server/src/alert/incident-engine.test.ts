@@ -215,4 +215,72 @@ describe('alert engine', () => {
     await b.tick();
     assert.equal((await b.get(1))?.status, 'resolved');
   });
+
+  it('a page decided but never queued (killed in between) is sent by the next process, once', async () => {
+    const store = createMemoryStore();
+    const a = await setup(undefined, store);
+    // The first process stores the incident, then dies before its notification is queued.
+    const dying = createAlertEngine({
+      store,
+      clock: () => T0,
+      log: createLogger('silent'),
+      settings: { resolveAfterSeconds: 60, reopenWindowMinutes: 30, repeatMinutes: 60 },
+      notify: async () => {
+        throw new Error('killed');
+      },
+    });
+    await dying.load();
+    await assert.rejects(dying.signal(a.sig('kpi:1', true)));
+    const [stored] = await store.listDocs<{ pageOwed?: string }>('incident');
+    assert.equal(stored?.body.pageOwed, 'triggered');
+    const restart = (queued: boolean) => {
+      const sent: NotifyIntent[] = [];
+      const engine = createAlertEngine({
+        store,
+        clock: () => T0 + 5000,
+        log: createLogger('silent'),
+        settings: { resolveAfterSeconds: 60, reopenWindowMinutes: 30, repeatMinutes: 60 },
+        notify: async (i) => {
+          sent.push(i);
+        },
+        queued: async () => queued,
+      });
+      return { engine, sent };
+    };
+    // The outbox already holds it (the process died after queuing): nothing more is sent.
+    const held = restart(true);
+    await held.engine.load();
+    // Not held: the next process sends it, once, and a later restart sends nothing more.
+    const b = restart(false);
+    await b.engine.load();
+    assert.equal(await b.engine.resumeOwedPages(), 1);
+    assert.deepEqual(
+      b.sent.map((i) => [i.event, i.incident.id]),
+      [['triggered', stored?.id]],
+    );
+    assert.equal(await held.engine.resumeOwedPages(), 0, 'held: the outbox had it');
+    assert.equal(held.sent.length, 0);
+    const c = restart(false);
+    await c.engine.load();
+    assert.equal(await c.engine.resumeOwedPages(), 0);
+    assert.equal(c.sent.length, 0);
+    assert.equal((await store.listDocs<{ pageOwed?: string }>('incident'))[0]?.body.pageOwed, undefined);
+  });
+
+  it('an incident paged normally owes nothing after a restart', async () => {
+    const store = createMemoryStore();
+    const a = await setup(undefined, store);
+    await a.engine.signal(a.sig('kpi:1', true));
+    assert.equal(a.sent.length, 1);
+    const b = createAlertEngine({
+      store,
+      clock: () => T0 + 1000,
+      log: createLogger('silent'),
+      settings: { resolveAfterSeconds: 60, reopenWindowMinutes: 30, repeatMinutes: 60 },
+      notify: async () => assert.fail('nothing is owed'),
+      queued: async () => false,
+    });
+    await b.load();
+    assert.equal(await b.resumeOwedPages(), 0);
+  });
 });

@@ -19,6 +19,8 @@ export interface AlertEngineDeps {
   log: Logger;
   settings: AlertSettings;
   notify(intent: NotifyIntent): Promise<void>;
+  /** Whether a notification of the incident is already stored (the outbox), so a page owed after a crash is not sent twice. */
+  queued?(incidentId: number): Promise<boolean>;
   /** The release in force in a project at a time (ms), attached to new incidents. */
   releaseAt?(projectId: number, atMs: number): string | undefined;
 }
@@ -26,6 +28,12 @@ export interface AlertEngineDeps {
 /** The alert engine. */
 export interface AlertEngine {
   load(): Promise<void>;
+  /**
+   * Sends the pages a dead process decided on but never queued (killed between storing an incident
+   * and its notification), unless the outbox already holds one; returns how many. Call once after
+   * load() on the node that runs the engine (the single node, or a new leader).
+   */
+  resumeOwedPages(): Promise<number>;
   signal(s: Signal): Promise<void>;
   tick(): Promise<void>;
   acknowledge(id: number, by: string): Promise<Incident | undefined>;
@@ -159,6 +167,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
       reopened: 0,
       escalated: false,
       timeline: [{ ts: now, type: 'triggered', text: `${s.title}: ${s.explanation}` }],
+      pageOwed: 'triggered',
     };
     const release = deps.releaseAt?.(s.projectId, body.onsetAt);
     if (release) body.release = release;
@@ -166,6 +175,7 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
     const inc: Incident = { ...body, id: doc.id };
     live.set(inc.id, inc);
     await page(inc, 'triggered');
+    delete inc.pageOwed;
     await save(inc);
   };
 
@@ -200,6 +210,20 @@ export function createAlertEngine(deps: AlertEngineDeps): AlertEngine {
         if (open(inc) || now - (inc.resolvedAt ?? 0) < settings.reopenWindowMinutes * 60_000) live.set(inc.id, inc);
       }
     },
+    resumeOwedPages: () =>
+      serial(async () => {
+        let n = 0;
+        for (const inc of live.values()) {
+          if (inc.pageOwed === undefined) continue;
+          if (open(inc) && !(await deps.queued?.(inc.id))) {
+            await page(inc, inc.pageOwed);
+            n++;
+          }
+          delete inc.pageOwed;
+          await save(inc);
+        }
+        return n;
+      }),
     signal: (s) => serial(() => (s.firing ? fire(s) : recover(s))),
     tick: () =>
       serial(async () => {

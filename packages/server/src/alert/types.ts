@@ -84,6 +84,12 @@ export interface Incident {
   resolvedBy?: string;
   reopened: number;
   lastPagedAt?: number;
+  /**
+   * A page decided but not yet known to be queued: stored with the new incident, cleared once the
+   * page is in the outbox. A crash in between leaves it for the next load (a restart or a new
+   * leader) to send, so no incident goes unpaged.
+   */
+  pageOwed?: NotifyIntent['event'];
   escalated: boolean;
   timeline: TimelineEntry[];
   /** With alerts of several kinds: the one that probably started it (see probable-cause.ts). */

@@ -14,6 +14,7 @@ import { type BucketDelta, type Coordination, openCoordination, type SeriesRegis
 import { createBucketFeed } from './bucket-feed.js';
 import { createHandoff, type Handoff } from './handoff.js';
 import { createMembership, type Membership } from './membership.js';
+import { createOutboxLead, type LeaderOutbox } from './outbox-lead.js';
 import { createSignalRelay } from './signal-relay.js';
 
 /** How often the owner persists the detector states of its series (and at once after an alert). */
@@ -28,6 +29,8 @@ export interface ClusterRun {
   detection: DetectionEngine;
   /** Also fed every node's data (the live stream, rules, funnels); detection gets owned series only. */
   watchers?: ReadonlyArray<{ onCommit(deltas: readonly BucketDelta[], nowMs: number): void }>;
+  /** The notify outbox: delivered by the leader alone (outbox-lead.ts); the node starts and pauses it. */
+  outbox?: LeaderOutbox;
 }
 
 /** A node's part in the cluster. */
@@ -103,6 +106,11 @@ export async function joinCluster(
         h.persist(new Set([e.seriesId])).catch((err: unknown) => deps.log.error('persisting a detector state failed', { err }));
       });
       if (relay) every(250, 'signal pump', () => (relay as NonNullable<typeof relay>).pump());
+      const { outbox } = run;
+      if (outbox) {
+        const lead = createOutboxLead(outbox, { isLeader: () => membership.isLeader(), nodeId, log: deps.log, now: deps.clock });
+        every(250, 'outbox lead', lead);
+      }
     },
     async stop() {
       for (const t of timers) clearInterval(t);

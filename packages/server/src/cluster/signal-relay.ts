@@ -78,6 +78,8 @@ export function createSignalRelay(inner: AlertEngine, opts: SignalRelayOptions):
     async tick() {
       if (leads()) await inner.tick();
     },
+    // The leader resumes owed pages when it takes the lead (pump below); a follower never does.
+    resumeOwedPages: async () => 0,
     acknowledge: (id, by) => command('acknowledge', id, by),
     resolve: (id, by) => command('resolve', id, by),
     async get(id) {
@@ -99,6 +101,7 @@ export function createSignalRelay(inner: AlertEngine, opts: SignalRelayOptions):
       const now = opts.clock();
       if (!leading) {
         await inner.load();
+        await inner.resumeOwedPages();
         cursor = now - REPLAY_MS;
         leading = true;
         opts.log.info('this node leads: it runs the incident engine', { nodeId: opts.nodeId });

@@ -122,7 +122,7 @@ interface Tracked {
   lagAt: number;
   /** True from an alert until the series is normal again (then a recovery is raised). */
   alerting: boolean;
-  /** Counts: what the last hour saw and was expected to see, for attribution. */
+  /** Counts of a KPI tracked in several series (segments): what the last hour saw and was expected to see, for attribution. */
   ring?: ContributionRing;
 }
 
@@ -133,6 +133,8 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
   const tracked = new Map<number, Tracked>();
   const detectors = new Map<string, Detector>();
   const listeners = new Set<(e: EngineEvent) => void>();
+  /** Per counted KPI (project and name): the id of its first tracked series until a second one comes, then true. */
+  const kpiSeries = new Map<string, number | true>();
   let saved: Record<string, SavedSeries> = {};
 
   const detectorFor = (row: SeriesRow): Detector => {
@@ -162,8 +164,18 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       lag: 1,
       lagAt: 0,
       alerting: old?.alerting ?? false,
-      ...(row.type === 'count' && { ring: createContributionRing() }),
     };
+    // Rings only for a KPI's segments (its first series gets one when a second comes): attribution compares them.
+    if (row.type === 'count') {
+      const key = `${row.projectId}\u0000${row.kpi}`;
+      const first = kpiSeries.get(key);
+      const sibling = typeof first === 'number' && first !== id ? tracked.get(first) : undefined;
+      if (first === true || sibling) {
+        kpiSeries.set(key, true);
+        t.ring = createContributionRing();
+        if (sibling) sibling.ring ??= createContributionRing();
+      } else kpiSeries.set(key, id);
+    }
     tracked.set(id, t);
     return t;
   };

@@ -31,6 +31,24 @@ describe('surprise', () => {
     );
   });
 
+  it('is news again at the next incident once the first is over, however soon', () => {
+    const z = normals(5);
+    const st = restingSurprise();
+    for (let i = 0; i < 3000; i++) surprise(st, Math.abs(z()), 100 + z());
+    const incident = () => Array.from({ length: 15 }, () => surprise(st, 5 + z(), 100 + z()));
+    const first = incident();
+    assert.equal(first.filter((s) => s > 0.3).length, 1, `one onset: ${first}`);
+    // Sixty calm points (fewer than the fixed 100 of old): the short mean falls back below the long one.
+    const calm = Array.from({ length: 60 }, () => surprise(st, Math.abs(z()), 100 + z()));
+    assert.equal(st[6], 0, 'no longer suppressing');
+    assert.ok(calm.every((s) => s < 0.3));
+    const second = incident();
+    assert.equal(second.filter((s) => s > 0.3).length, 1, `the second incident has its onset too: ${second}`);
+    // An onset is ranked by its own residual: above the plain level it crossed.
+    const level = SURPRISE_TUNING.suppressAbove;
+    assert.ok(Math.max(...second) > level / (level + 5));
+  });
+
   it('reads a level against how often the series has reached it before', () => {
     const z = normals(3);
     const calm = restingSurprise();
@@ -48,8 +66,8 @@ describe('surprise', () => {
       burstyScores.some((s) => s >= news),
       `a longer surge is news there too: ${burstyScores}`,
     );
-    // A new extreme is news however bursty the series.
-    for (let i = 0; i < SURPRISE_TUNING.suppressPoints; i++) surprise(bursty, 0.5, 10);
+    // A new extreme is news however bursty the series (once calm points have ended the suppression).
+    for (let i = 0; i < 100; i++) surprise(bursty, 0.5, 10);
     assert.ok(surprise(bursty, 0.5, 1000) >= 6 / 11 - 1e-12);
   });
 

@@ -6,8 +6,10 @@
  * far (by a margin) scores as p = 1e-6 at least. Any other p is then checked against the
  * series' own record: how often its level has climbed past 1, 2, 3, 4 (-log10 p) before. A series
  * whose level often crosses 2 (bursty tweets) has its 2 read as the rate it really happens at,
- * while a series that never went there keeps its p. After a score of p <= 1e-2 the next points
- * score 0 for a while: the first sign of an incident is news, the repeats are not. The score is
+ * while a series that never went there keeps its p. The point that first reaches p <= 10^-2.4 is
+ * the onset: it is raised by its own residual (a sharp onset ranks above a slow drift), and the
+ * points after it score 0 until the short mean is back at or below the long one: the first sign
+ * of an incident is news, the repeats are not, and the next incident is news again. The score is
  * L / (L + 5) with L = -log10 p (0.5 is p = 1e-5): comparable across series, so one threshold
  * serves them all. Separate from the alert verdict, which stays the CUSUM evidence's.
  */
@@ -29,10 +31,10 @@ export const SURPRISE_TUNING = Object.freeze({
   clip: 6,
   /** Floor on the long window's variance, in squared standardised units. */
   varianceFloor: 0.1,
-  /** -log10 p at or above which later points are suppressed... */
-  suppressAbove: 2,
-  /** ...for this many points. */
-  suppressPoints: 100,
+  /** -log10 p at or above which a point is an onset, and later points are suppressed until the short mean is calm again. */
+  suppressAbove: 2.4,
+  /** Levels added to an onset for its own residual, as a share of clip (0 to 1). */
+  onsetWeight: 1,
   /** A reading beyond the range seen so far by this share of the range is a new extreme... */
   extremeMargin: 0.05,
   /** ...and scores at least this -log10 p. */
@@ -52,8 +54,9 @@ const SCALE = 5;
 const REC = 8;
 
 /**
- * The score's state: [short mean, long mean, long variance, points seen, lowest, highest, points
- * left to suppress, last level, then the rate per point of upward crossings of levels 1..calibLevels].
+ * The score's state: [short mean, long mean, long variance, points seen, lowest, highest,
+ * suppressing (1 after an onset until the short mean is calm again; a count in older states),
+ * last level, then the rate per point of upward crossings of levels 1..calibLevels].
  */
 export type SurpriseState = number[];
 
@@ -120,9 +123,13 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
     st[REC + i - 1] = fixed(c + a * ((raw >= i && last < i ? 1 : 0) - c), 9);
   }
   const d = m - mu0;
-  let left = Math.max(0, quiet - 1);
+  // Repeats score 0 until the short mean is back at or below the long one.
+  let left = quiet > 0 && d > 0 ? 1 : 0;
   if (quiet > 0) level = 0;
-  else if (level >= T.suppressAbove) left = T.suppressPoints;
+  else if (level >= T.suppressAbove) {
+    left = 1;
+    level += (T.onsetWeight * r) / T.clip;
+  }
   st[0] = r6(m);
   st[1] = r6(mu0 + a * d);
   st[2] = r6((1 - a) * (v0 + a * d * d));

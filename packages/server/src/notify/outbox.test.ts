@@ -152,3 +152,62 @@ it('gives up after maxAttempts and says so', { timeout: 30_000 }, async () => {
   assert.equal((await store.listDocs<OutboxItem>('outbox'))[0]?.body.status, 'failed');
   await box.stop();
 });
+
+it('in a cluster only the active node delivers: a new leader takes over pending items at once, and rescans', {
+  timeout: 30_000,
+}, async () => {
+  let healthy = false;
+  const keys: Array<[string, number]> = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    keys.push([String(req.headers['x-heed-idempotency-key']), healthy ? 200 : 503]);
+    res.writeHead(healthy ? 200 : 503).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  after(() => server.close());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  let now = T0;
+  // Two nodes on one store; `leader` says which one leads.
+  let leader: 'a' | 'b' = 'a';
+  const store = await openStore({ kind: 'memory', dataDir: '', sync: 'normal' });
+  const ch = await store.insertDoc('channel', 1, { name: 'ops', config: { kind: 'webhook', url } }, T0);
+  const make = () =>
+    createOutbox({
+      store,
+      clock: () => now,
+      log: createLogger('silent'),
+      publicUrl: () => 'http://heed.local',
+      linkSecret: 's',
+      maxAttempts: 12,
+      timeoutMs: 2000,
+      send: sendToChannel,
+      onOutcome: () => {},
+    });
+  const a = make();
+  const b = make();
+  await a.start(() => leader === 'a');
+  await a.enqueue({ incident: incident(3), event: 'triggered', channels: [ch.id] });
+  await until(() => keys.length === 1);
+  // A retries later (backoff); B, a follower, has nothing to deliver and stores what it enqueues.
+  const stored = (await store.listDocs<OutboxItem>('outbox'))[0]?.body.message;
+  assert.ok(stored);
+  await b.enqueueMessage(1, [ch.id], { ...stored, idempotencyKey: 'report' });
+  assert.equal(b.pending(), 0, 'a follower keeps no queue');
+  // A stops leading (it died, or lost the store): B takes the lead and delivers A's item at once.
+  leader = 'b';
+  healthy = true;
+  await a.pause();
+  await b.start(() => leader === 'b');
+  await until(() => keys.filter(([, s]) => s === 200).length === 2);
+  const delivered = keys.filter(([, s]) => s === 200).map(([k]) => k);
+  assert.equal(delivered.filter((k) => k === keys[0]?.[0]).length, 1, 'A’s item delivered once, with its key');
+  assert.ok(delivered.includes(`report-${ch.id}`), 'the item B stored as a follower is delivered too');
+  // A rescan finds nothing more; time passing sends nothing again.
+  assert.equal(await b.rescan(), 0);
+  now += 600_000;
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(keys.filter(([, s]) => s === 200).length, 2, 'nothing delivered twice');
+  assert.equal(a.pending(), 0);
+  await a.stop();
+  await b.stop();
+});

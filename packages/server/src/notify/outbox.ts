@@ -1,6 +1,9 @@
 /**
  * @module The durable outbox: every notification is stored before it is sent, retried with
- * exponential backoff until delivered or given up, and picked up again after a restart.
+ * exponential backoff until delivered or given up, and picked up again after a restart. In a
+ * cluster only the leader delivers: it loads every pending item when it takes the lead (a dead
+ * leader's items included, due at once, same idempotency keys) and rescans for items other nodes
+ * stored; a node that loses the lead stops delivering and forgets its queue.
  */
 import type { NotifyIntent } from '../alert/index.js';
 import type { Clock, Counter, Logger } from '../kernel/index.js';
@@ -29,10 +32,19 @@ export interface Outbox {
   enqueue(intent: NotifyIntent): Promise<number[]>;
   /** Stores an already rendered message (e.g. a release report, incidentId 0) for each channel. */
   enqueueMessage(projectId: number, channels: readonly number[], message: Message): Promise<number[]>;
-  /** Loads pending items (after a restart) and starts delivering. */
-  start(): Promise<void>;
+  /**
+   * Loads the pending items (after a restart or on taking the lead: due at once) and starts
+   * delivering, while `active()` holds (default: always). A no-op once stopped.
+   */
+  start(active?: () => boolean): Promise<void>;
+  /** Adds pending items stored by other nodes (or by a crashed enqueue); returns how many. */
+  rescan(): Promise<number>;
+  /** Stops delivering (another node takes over), waits for attempts in flight, forgets the queue. */
+  pause(): Promise<void>;
   stop(): Promise<void>;
   pending(): number;
+  /** Whether any notification of the incident is stored (pending, delivered or failed). */
+  queuedFor(incidentId: number): Promise<boolean>;
 }
 
 /** Backoff before attempt n+1: 1 s, 2 s, 4 s ... capped at 5 min, with ±20% jitter. */
@@ -48,7 +60,16 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   const busy = new Set<number>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  let closed = false;
+  let active = () => true;
   const inFlight = new Set<Promise<void>>();
+  /** Items settled here, with the scan epoch: a scan that began before the settle may still read them as pending. */
+  const settled = new Map<number, number>();
+  let epoch = 0;
+  /** Enqueues begun and in progress: a scan racing one could read its item before the queue has it. */
+  let enqueues = 0;
+  let enqueuing = 0;
+  let owed = false;
 
   const attempt = async (id: number, item: OutboxItem) => {
     busy.add(id);
@@ -96,11 +117,34 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (item.attempts === 1) deps.onOutcome(item, channel, false, `Notifying ${channel.name} failed (${error}); retrying with backoff.`);
     }
     await store.updateDoc('outbox', id, item, now);
+    if (item.status !== 'pending') settled.set(id, epoch);
     busy.delete(id);
   };
 
+  /** Reads the pending items into the queue (on a takeover: due at once); undefined when it gave way to an enqueue. */
+  const load = async (takeover: boolean): Promise<number | undefined> => {
+    const e = ++epoch;
+    const gen = enqueues;
+    const due = takeover || owed;
+    owed = due; // a takeover scan that gives way to an enqueue is owed to the next scan
+    if (enqueuing > 0) return undefined;
+    const docs = await store.listDocs<OutboxItem | null>('outbox');
+    if (enqueues !== gen || enqueuing > 0 || !running) return undefined;
+    owed = false;
+    const now = clock();
+    let n = 0;
+    for (const d of docs) {
+      if (d.body?.status !== 'pending' || queue.has(d.id) || busy.has(d.id) || settled.has(d.id)) continue;
+      queue.set(d.id, due ? { ...d.body, nextAttemptAt: Math.min(d.body.nextAttemptAt, now) } : d.body);
+      n++;
+    }
+    for (const [id, at] of settled) if (at < e) settled.delete(id);
+    return n;
+  };
+
+  const delivering = () => running && active();
   const pump = () => {
-    if (!running) return;
+    if (!delivering()) return;
     const now = clock();
     for (const [id, item] of queue) {
       if (busy.has(id) || item.nextAttemptAt > now || busy.size >= 8) continue;
@@ -114,29 +158,37 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   };
 
   return {
+    async queuedFor(incidentId) {
+      if ([...queue.values()].some((i) => i.incidentId === incidentId)) return true;
+      return (await store.listDocs<OutboxItem | null>('outbox')).some((d) => d.body?.incidentId === incidentId);
+    },
     async enqueue(intent) {
       const ids: number[] = [];
       const now = clock();
-      for (const channelId of intent.channels) {
-        const doc = await store.insertDoc<OutboxItem | null>('outbox', intent.incident.projectId, null, now);
-        const key = `heed-${intent.incident.id}-${intent.event}-${doc.id}`;
-        const message = renderMessage(intent.incident, intent.event, key, {
-          publicUrl: deps.publicUrl(),
-          linkSecret: deps.linkSecret,
-          now,
-        });
-        const item: OutboxItem = {
-          incidentId: intent.incident.id,
-          channelId,
-          message,
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: now,
-          createdAt: now,
-        };
-        await store.updateDoc('outbox', doc.id, item, now);
-        queue.set(doc.id, item);
-        ids.push(doc.id);
+      enqueues++;
+      enqueuing++;
+      try {
+        for (const channelId of intent.channels) {
+          const render = (key: string) =>
+            renderMessage(intent.incident, intent.event, key, { publicUrl: deps.publicUrl(), linkSecret: deps.linkSecret, now });
+          const item: OutboxItem = {
+            incidentId: intent.incident.id,
+            channelId,
+            // Stored whole at once, so a crash before the keyed update below still leaves it deliverable.
+            message: render(`heed-${intent.incident.id}-${intent.event}-c${channelId}-${now}`),
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            createdAt: now,
+          };
+          const doc = await store.insertDoc<OutboxItem>('outbox', intent.incident.projectId, item, now);
+          item.message = render(`heed-${intent.incident.id}-${intent.event}-${doc.id}`);
+          await store.updateDoc('outbox', doc.id, item, now);
+          if (delivering()) queue.set(doc.id, item); // else stored for the node that delivers
+          ids.push(doc.id);
+        }
+      } finally {
+        enqueuing--;
       }
       pump();
       return ids;
@@ -144,34 +196,54 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     async enqueueMessage(projectId, channels, message) {
       const ids: number[] = [];
       const now = clock();
-      for (const channelId of channels) {
-        const keyed = { ...message, idempotencyKey: `${message.idempotencyKey}-${channelId}` };
-        const item: OutboxItem = {
-          incidentId: 0,
-          channelId,
-          message: keyed,
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: now,
-          createdAt: now,
-        };
-        const doc = await store.insertDoc<OutboxItem>('outbox', projectId, item, now);
-        queue.set(doc.id, item);
-        ids.push(doc.id);
+      enqueues++;
+      enqueuing++;
+      try {
+        for (const channelId of channels) {
+          const keyed = { ...message, idempotencyKey: `${message.idempotencyKey}-${channelId}` };
+          const item: OutboxItem = {
+            incidentId: 0,
+            channelId,
+            message: keyed,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            createdAt: now,
+          };
+          const doc = await store.insertDoc<OutboxItem>('outbox', projectId, item, now);
+          if (delivering()) queue.set(doc.id, item); // else stored for the node that delivers
+          ids.push(doc.id);
+        }
+      } finally {
+        enqueuing--;
       }
       pump();
       return ids;
     },
-    async start() {
-      for (const d of await store.listDocs<OutboxItem | null>('outbox')) {
-        if (d.body && d.body.status === 'pending') queue.set(d.id, d.body);
-      }
+    async start(isActive) {
+      if (closed || running) return;
+      active = isActive ?? (() => true);
       running = true;
       timer = setInterval(pump, 200);
       timer.unref();
+      while (running && (await load(true)) === undefined) await new Promise((r) => setTimeout(r, 50));
       pump();
     },
+    async rescan() {
+      if (!delivering()) return 0;
+      const n = (await load(false)) ?? 0;
+      if (n > 0) pump();
+      return n;
+    },
+    async pause() {
+      running = false;
+      owed = false;
+      clearInterval(timer);
+      await Promise.all([...inFlight]);
+      queue.clear();
+    },
     async stop() {
+      closed = true;
       running = false;
       clearInterval(timer);
       await Promise.all([...inFlight]);

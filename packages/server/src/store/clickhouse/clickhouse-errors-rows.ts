@@ -23,10 +23,47 @@ const VERSIONED = [
   'last_event_id',
 ] as const;
 
-/** The latest version of every issue matching `where` (on id, project_id, fingerprint only). */
+/** Versioned columns merged by latest version; the counts and first/last seen are merged apart. */
+const MERGED = VERSIONED.filter((c) => !['events', 'users', 'first_seen', 'last_seen'].includes(c));
+
+/**
+ * The latest state of every issue matching `where`, which must select whole fingerprints (filter on
+ * project_id and fingerprint; for an id, see byIdWhere): one issue per (project, fingerprint). Two
+ * nodes that created the same new fingerprint at once made two ids, read as one issue under the
+ * lower id (counts summed, the newest version of everything else). Counts are the row's base
+ * (stored before schema 7) plus the deltas in `issue_counts`; `base_events`/`base_users` are the
+ * lower id's own base, which a new version must carry unchanged.
+ */
 export const latestIssues = (where: string) =>
-  `SELECT id, project_id, fingerprint, ${VERSIONED.map((c) => `argMax(${c}, ver) AS ${c}`).join(', ')}
-   FROM issues WHERE ${where} GROUP BY id, project_id, fingerprint`;
+  `SELECT min(iid) AS id, project_id, fingerprint, ${MERGED.map((c) => `argMax(${c}, v) AS ${c}`).join(', ')},
+     min(fs) AS first_seen, max(ls) AS last_seen, sum(be + de) AS events, sum(bu + du) AS users,
+     argMin(be, iid) AS base_events, argMin(bu, iid) AS base_users
+   FROM (
+     SELECT id AS iid, project_id, fingerprint, ${MERGED.map((c) => `argMax(${c}, ver) AS ${c}`).join(', ')},
+       max(ver) AS v, min(first_seen) AS fs, max(last_seen) AS ls, argMax(events, ver) AS be, argMax(users, ver) AS bu
+     FROM issues WHERE ${where} GROUP BY id, project_id, fingerprint
+   ) ANY LEFT JOIN (
+     SELECT issue_id AS iid, sum(events) AS de, sum(users) AS du FROM issue_counts
+     WHERE issue_id IN (SELECT id FROM issues WHERE ${where}) GROUP BY issue_id
+   ) USING iid
+   GROUP BY project_id, fingerprint`;
+
+/** The `where` of latestIssues for the issue holding id `id` (whichever of its ids). */
+export const byIdWhere = (projectId: string, id: string) =>
+  `(project_id, fingerprint) IN (SELECT project_id, fingerprint FROM issues WHERE project_id = ${projectId} AND id = ${id})`;
+
+/** Ids stored for the fingerprint of issue `id` (one, or more after two nodes created it at once). */
+export const idsOfIssue = (id: string) =>
+  `SELECT id FROM issues WHERE (project_id, fingerprint) IN (SELECT project_id, fingerprint FROM issues WHERE id = ${id})`;
+
+/** The counts a new version of an issue stores (its base; increments go to `issue_counts`). */
+export interface IssueBase {
+  events: number;
+  users: number;
+}
+
+/** The base counts of a record read with latestIssues. */
+export const baseOf = (r: IssueRecord): IssueBase => ({ events: Number(r.base_events ?? 0), users: Number(r.base_users ?? 0) });
 
 /** ORDER BY clauses of the issue sorts. */
 export const ISSUE_ORDER: Record<string, string> = {
@@ -37,7 +74,11 @@ export const ISSUE_ORDER: Record<string, string> = {
 };
 
 /** A row as ClickHouse answers it (64-bit integers arrive as strings). */
-export type IssueRecord = Record<'id' | 'project_id' | (typeof VERSIONED)[number], string | number> & { fingerprint: string };
+export type IssueRecord = Record<'id' | 'project_id' | (typeof VERSIONED)[number], string | number> & {
+  fingerprint: string;
+  base_events?: string | number;
+  base_users?: string | number;
+};
 
 interface Extra {
   regressedAt?: number;
@@ -71,8 +112,8 @@ export function toIssue(r: IssueRecord): IssueRow {
   };
 }
 
-/** The row to insert for a new version of `i`. */
-export function issueValues(i: IssueRow, ver: number): Record<string, string | number> {
+/** The row to insert for a new version of `i` (its counts: `base`, see latestIssues). */
+export function issueValues(i: IssueRow, ver: number, base: IssueBase): Record<string, string | number> {
   const extra: Extra = {};
   if (i.regressedAt !== undefined) extra.regressedAt = i.regressedAt;
   if (i.regressedInRelease !== undefined) extra.regressedInRelease = i.regressedInRelease;
@@ -92,8 +133,8 @@ export function issueValues(i: IssueRow, ver: number): Record<string, string | n
     extra: JSON.stringify(extra),
     first_seen: i.firstSeen,
     last_seen: i.lastSeen,
-    events: i.events,
-    users: i.users,
+    events: base.events,
+    users: base.users,
     first_release: i.firstRelease,
     last_release: i.lastRelease,
     last_event_id: i.lastEventId,

@@ -16,7 +16,19 @@ import {
   type SessionRow,
 } from '../error-types.js';
 import { applyRecord, changeStatus, newIssue } from '../issue-state.js';
-import { type EventRecord, ISSUE_ORDER, type IssueRecord, issueValues, latestIssues, toEvent, toIssue } from './clickhouse-errors-rows.js';
+import {
+  baseOf,
+  byIdWhere,
+  type EventRecord,
+  ISSUE_ORDER,
+  type IssueBase,
+  type IssueRecord,
+  idsOfIssue,
+  issueValues,
+  latestIssues,
+  toEvent,
+  toIssue,
+} from './clickhouse-errors-rows.js';
 import { byDayMs, pruneTable } from './clickhouse-prune.js';
 import { claimIds } from './id-claims.js';
 import { type createMutex, type Db, num, str } from './sql.js';
@@ -25,10 +37,12 @@ const tuples = (items: Iterable<string>) => [...new Set(items)].join(', ');
 
 /** Creates the error store over the store's connection. */
 export function createClickHouseErrors(db: () => Db, version: () => number, serial: ReturnType<typeof createMutex>): ErrorStore {
-  const getIssue = async (projectId: number, id: number) => {
-    const [r] = await db().rows<IssueRecord>(latestIssues(`project_id = ${num(projectId)} AND id = ${num(id)}`));
-    return r ? toIssue(r) : undefined;
+  /** An issue by any of its ids (the lower one answers), with the base counts a new version carries. */
+  const readIssue = async (projectId: number, id: number) => {
+    const [r] = await db().rows<IssueRecord>(latestIssues(byIdWhere(num(projectId), num(id))));
+    return r && { issue: toIssue(r), base: baseOf(r) };
   };
+  const getIssue = async (projectId: number, id: number) => (await readIssue(projectId, id))?.issue;
 
   return {
     commit: (records) =>
@@ -36,9 +50,11 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
         if (records.length === 0) return [];
         const d = db();
         const issues = new Map<string, IssueRow>();
+        const bases = new Map<number, IssueBase>();
         const fps = tuples(records.map((r) => `(${num(r.projectId)}, ${str(r.fingerprint)})`));
         for (const r of await d.rows<IssueRecord>(latestIssues(`(project_id, fingerprint) IN (${fps})`))) {
           issues.set(`${r.project_id}:${r.fingerprint}`, toIssue(r));
+          bases.set(Number(r.id), baseOf(r));
         }
         const seen = new Map<string, number>();
         const evs = tuples(records.map((r) => `(${num(r.projectId)}, ${str(r.eventId)})`));
@@ -74,6 +90,8 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
         const ids: object[] = [];
         const newUsers: object[] = [];
         const dims: object[] = [];
+        // Counts go in as deltas (summed by ClickHouse), so nodes committing one issue at once add up.
+        const deltas = new Map<number, IssueBase>();
         for (const r of records) {
           const evKey = `${r.projectId}:${r.eventId}`;
           const dup = seen.get(evKey);
@@ -97,6 +115,10 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
           }
           const regression = applyRecord(issue, r, newUser);
           changed.set(issue.id, issue);
+          const delta = deltas.get(issue.id) ?? { events: 0, users: 0 };
+          delta.events++;
+          if (newUser) delta.users++;
+          deltas.set(issue.id, delta);
           const ev = { project_id: r.projectId, issue_id: issue.id, event_id: r.eventId, ts: r.ts, received_at: r.receivedAt };
           events.push({ ...ev, release: r.release, environment: r.environment, data: r.data });
           ids.push({ project_id: r.projectId, event_id: r.eventId, issue_id: issue.id, received_at: r.receivedAt });
@@ -111,27 +133,31 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
         await d.insert('issue_event_ids', ids);
         await d.insert('issue_users', newUsers);
         await d.insert('breakdown_deltas', dims);
+        const counts = [...deltas].map(([issue_id, c]) => ({ issue_id, ...c }));
+        await d.insert('issue_counts', counts);
         const ver = version();
         await d.insert(
           'issues',
-          [...changed.values()].map((i) => issueValues(i, ver)),
+          [...changed.values()].map((i) => issueValues(i, ver, bases.get(i.id) ?? { events: 0, users: 0 })),
         );
         return out;
       }),
     async listIssues(q) {
       const where: string[] = [];
+      // By fingerprint: an issue two nodes created at once holds the events and breakdowns of both ids.
+      const ofIds = `fingerprint IN (SELECT fingerprint FROM issues WHERE project_id = ${num(q.projectId)} AND id IN `;
       if (q.status) where.push(`status = ${str(q.status)}`);
       if (q.level) where.push(`level = ${str(q.level)}`);
       if (q.q && /^[0-9a-f]{32}$/i.test(q.q)) {
         where.push(
-          `id IN (SELECT issue_id FROM issue_event_ids WHERE project_id = ${num(q.projectId)} AND event_id = ${str(q.q.toLowerCase())})`,
+          `${ofIds}(SELECT issue_id FROM issue_event_ids WHERE project_id = ${num(q.projectId)} AND event_id = ${str(q.q.toLowerCase())}))`,
         );
       } else if (q.q) {
         where.push(`(positionCaseInsensitiveUTF8(title, ${str(q.q)}) > 0 OR positionCaseInsensitiveUTF8(culprit, ${str(q.q)}) > 0)`);
       }
       for (const dim of ['release', 'environment'] as const) {
         const v = q[dim];
-        if (v) where.push(`id IN (SELECT issue_id FROM issue_breakdowns WHERE dim = ${str(dim)} AND value = ${str(v)})`);
+        if (v) where.push(`${ofIds}(SELECT issue_id FROM issue_breakdowns WHERE dim = ${str(dim)} AND value = ${str(v)}))`);
       }
       const from = `(${latestIssues(`project_id = ${num(q.projectId)}`)})`;
       const w = where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '';
@@ -146,7 +172,7 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
       const out = Object.fromEntries(BREAKDOWN_DIMS.map((x) => [x, [] as BreakdownRow[]])) as Record<BreakdownDim, BreakdownRow[]>;
       const rows = await db().rows<{ dim: BreakdownDim; value: string; count: string; lastSeen: string }>(
         `SELECT dim, value, sumMerge(count) AS count, maxMerge(last_seen) AS lastSeen FROM issue_breakdowns
-         WHERE issue_id = ${num(issueId)} GROUP BY dim, value ORDER BY count DESC, value`,
+         WHERE issue_id IN (${idsOfIssue(num(issueId))}) GROUP BY dim, value ORDER BY count DESC, value`,
       );
       for (const r of rows) {
         const list = out[r.dim];
@@ -156,7 +182,7 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
     },
     async listEvents(issueId, limit) {
       const rows = await db().rows<EventRecord>(
-        `SELECT * FROM issue_events WHERE issue_id = ${num(issueId)} ORDER BY ts DESC, received_at DESC LIMIT ${num(limit)}`,
+        `SELECT * FROM issue_events WHERE issue_id IN (${idsOfIssue(num(issueId))}) ORDER BY ts DESC, received_at DESC LIMIT ${num(limit)}`,
       );
       return rows.map(toEvent);
     },
@@ -171,11 +197,11 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
     },
     setStatus: (projectId, id, change) =>
       serial(async () => {
-        const issue = await getIssue(projectId, id);
-        if (!issue) return undefined;
-        changeStatus(issue, change);
-        await db().insert('issues', [issueValues(issue, version())]);
-        return issue;
+        const read = await readIssue(projectId, id);
+        if (!read) return undefined;
+        changeStatus(read.issue, change);
+        await db().insert('issues', [issueValues(read.issue, version(), read.base)]);
+        return read.issue;
       }),
     async addOutcomes(rows) {
       await db().insert(

@@ -10,7 +10,7 @@ import { type BucketRow, type CommitBatch, type Project, type RawBatch, RESOLUTI
 import { clickhouseDocs } from './clickhouse-docs.js';
 import { createClickHouseErrors } from './clickhouse-errors.js';
 import { bucketTable, byDayMs, pruneTable } from './clickhouse-prune.js';
-import { claimIds } from './id-claims.js';
+import { claimIds, claimName } from './id-claims.js';
 import { migrate } from './schema.js';
 import { newSeries } from './series-check.js';
 import { type ClickHouseConnection, createMutex, createVersionClock, type Db, ensureDatabase, num, openDb, str } from './sql.js';
@@ -51,6 +51,12 @@ export function createClickHouseStore(
   const project = async (where: string) => {
     const [r] = await conn().rows<ProjectRecord>(`SELECT * FROM (${PROJECTS}) WHERE ${where}`);
     return toProject(r);
+  };
+  /** A project key is unique across nodes: not stored yet (keys from before claims) and claimed by this node alone. */
+  const claimKey = async (key: string) => {
+    if ((await project(`key = ${str(key)}`)) || !(await claimName(conn(), 'project_key', key))) {
+      throw new Error('UNIQUE constraint failed: projects.key');
+    }
   };
 
   const commit = async (batch: CommitBatch, batchId: string = randomUUID()): Promise<void> => {
@@ -130,7 +136,7 @@ export function createClickHouseStore(
     },
     createProject: (name, key, createdAt) =>
       serial(async () => {
-        if (await project(`key = ${str(key)}`)) throw new Error('UNIQUE constraint failed: projects.key');
+        await claimKey(key);
         const [id] = await claimIds(conn(), 'project', 1, async () => {
           const [m] = await conn().rows<{ m: number }>('SELECT max(id) AS m FROM projects');
           return Number(m?.m ?? 0);
@@ -147,6 +153,7 @@ export function createClickHouseStore(
       serial(async () => {
         const p = await project(`id = ${num(id)}`);
         if (!p) return undefined;
+        if (key !== p.key) await claimKey(key);
         await conn().insert('projects', [{ id, name: p.name, key, created_at: p.createdAt, ver: version() }]);
         return { ...p, key };
       }),

@@ -4,7 +4,8 @@
  * reads the claims of those ids back: an id is its own when its claim is the only one. Two nodes
  * cannot both win an id: whichever read comes second sees the other's claim (an acknowledged insert
  * is visible to every later read on one server). When both lose, both claim further on after a
- * random pause. Ids stay small sequential numbers (with gaps where claims collided).
+ * random pause. Ids stay small sequential numbers (with gaps where claims collided). Names that
+ * must be unique (project keys) are claimed the same way in `name_claims`, for good.
  */
 import { randomUUID } from 'node:crypto';
 import { type Db, num, str } from './sql.js';
@@ -39,4 +40,18 @@ export async function claimIds(db: Db, kind: string, n: number, floor: () => Pro
     if (got.length < n) await new Promise((r) => setTimeout(r, 5 + Math.random() * 45));
   }
   return got.sort((a, b) => a - b);
+}
+
+/**
+ * Claims `name` of `kind` for good: true when this claim is the only one (no node claimed it before,
+ * none at once). Of two nodes claiming one name at once, at most one wins (both may lose: the name
+ * is then taken by neither, and never given out).
+ */
+export async function claimName(db: Db, kind: string, name: string): Promise<boolean> {
+  const nonce = randomUUID();
+  await db.insert('name_claims', [{ kind, name, nonce, at: Date.now() }]);
+  const [r] = await db.rows<{ c: number | string; mine: number | string }>(
+    `SELECT uniqExact(nonce) AS c, countIf(nonce = ${str(nonce)}) AS mine FROM name_claims WHERE kind = ${str(kind)} AND name = ${str(name)}`,
+  );
+  return Number(r?.c) === 1 && Number(r?.mine) === 1;
 }

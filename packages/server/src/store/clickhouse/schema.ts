@@ -129,6 +129,14 @@ export const CLICKHOUSE_MIGRATIONS: ReadonlyArray<readonly string[]> = [
       project_id UInt32, release String, environment String, hour Int64, user String, crashed UInt8
     ) ENGINE = MergeTree() ORDER BY (project_id, hour, release, environment, user)`,
   ],
+  [
+    // Issue counts as deltas, summed: nodes committing events of one issue at once add up (the
+    // `events` and `users` of an `issues` row stay the base stored before this version).
+    `CREATE TABLE IF NOT EXISTS issue_counts (issue_id UInt32, events UInt64, users UInt64)
+      ENGINE = SummingMergeTree((events, users)) ORDER BY issue_id`,
+    // Names unique across nodes (project keys), claimed for good (see id-claims.ts).
+    `CREATE TABLE IF NOT EXISTS name_claims (kind String, name String, nonce String, at Int64) ENGINE = MergeTree() ORDER BY (kind, name)`,
+  ],
 ];
 
 /** Applies the migrations not yet recorded; safe to run again and from several nodes at once. */
