@@ -147,3 +147,23 @@ it('a regression after a long quiet starts from the fresh rate: its burst alerts
   assert.ok((await until(allResolved, 60)) < Number.POSITIVE_INFINITY, `the incident resolves within the hour (${clock.now})`);
   await h.close();
 });
+
+it('a declared holiday quiets business KPIs, not errors: a burst on that day still raises the rate alert', async () => {
+  const { h, send, advance, incidents } = await setup(Date.UTC(2026, 11, 25, 9, 0, 0));
+  const put = await h.request({
+    method: 'PUT',
+    url: `/api/v1/projects/${h.project.id}/holidays`,
+    headers: { authorization: `Bearer ${h.admin}`, 'content-type': 'application/json' },
+    payload: JSON.stringify({ dates: ['2026-12-25'], timeZone: 'UTC' }),
+  });
+  assert.equal(put.statusCode, 200, put.body);
+  for (let step = 0; step < 30; step++) {
+    await send('holiday crash');
+    await send('holiday crash');
+    await advance(3000);
+  }
+  const open = rateAlerts(await incidents()).filter(({ inc }) => inc.status !== 'resolved');
+  assert.equal(open.length, 1, JSON.stringify(await incidents()));
+  assert.equal(open[0]?.a.state, 'firing');
+  await h.close();
+});

@@ -39,7 +39,9 @@ export function errorRateDetection(base?: EngineDeps['optionsFor']): {
       const own = base?.(row) ?? {};
       if (!isErrorRate(row.kpi)) return own;
       const perIssue = row.kpi === ISSUE_ERRORS_KPI;
-      return { direction: 'spike', ...(perIssue ? { warmupHours: ISSUE_WARMUP_HOURS, label: 'events' } : {}), ...own };
+      // Declared holidays quiet business KPIs, not errors: a crash storm on Christmas still pages.
+      const { holidays: _businessDays, ...rest } = own;
+      return { direction: 'spike', ...(perIssue ? { warmupHours: ISSUE_WARMUP_HOURS, label: 'events' } : {}), ...rest };
     },
     initialState(row, det, ts, current) {
       if (row.type !== 'count') return undefined;

@@ -66,6 +66,20 @@ describe('monitors files in YAML', () => {
     assert.equal(problem.path, '(file)');
     assert.deepEqual([problem.line, problem.column], [3, 3], problem.message);
     assert.equal(problem.message, 'Not valid YAML at line 3, column 3: Map keys must be unique.');
+    // A cycle (an alias inside its own anchor) and an alias bomb are file problems, not crashes.
+    const cycle = heed(['verify', file('cycle.yaml', 'kpis: &a\n  loop: *a\n')]);
+    assert.equal(cycle.code, 1, cycle.err);
+    assert.match(cycle.err, /an alias refers to its own anchor/);
+    const laughs = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 10; i++)
+      laughs.push(
+        `${'abcdefghij'[i]}: &${'abcdefghij'[i]} [${Array(9)
+          .fill(`*${'abcdefghij'[i - 1]}`)
+          .join(',')}]`,
+      );
+    const bomb = heed(['verify', file('bomb.yaml', `${laughs.join('\n')}\n`)]);
+    assert.equal(bomb.code, 1, bomb.err);
+    assert.match(bomb.err, /Not valid YAML.*[Aa]lias/);
   });
 
   it('heed verify gives schema errors with their path, line and column, exit 1', () => {

@@ -72,7 +72,15 @@ function readYaml(text: string): MonitorsFile {
   let raw: unknown;
   try {
     raw = doc.toJS();
+    // An alias inside its own anchor (`a: &a [*a]`) makes a cycle no declaration can hold.
+    JSON.stringify(raw);
   } catch (err) {
+    if (err instanceof TypeError && /circular/i.test(err.message))
+      return {
+        raw: undefined,
+        problem: { path: '(file)', message: 'Not valid here: an alias refers to its own anchor (a cycle).' },
+        locate: nowhere,
+      };
     return { raw: undefined, problem: { path: '(file)', message: `Not valid YAML: ${(err as Error).message}` }, locate: nowhere };
   }
   return {

@@ -1,5 +1,5 @@
 /** @module `heed sourcemaps upload|list`: send a build's source maps (and minified files) for a release. */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CLIENT_OPTIONS, type Client, connect } from './api-client.js';
@@ -31,7 +31,8 @@ function mapsUnder(dir: string): string[] {
     for (const name of readdirSync(d).sort()) {
       if (name === 'node_modules' || name.startsWith('.')) continue;
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
+      if (lstatSync(p).isDirectory())
+        walk(p); // links to folders are not followed: no loops
       else if (name.endsWith('.map')) found.push(p);
     }
   };

@@ -69,8 +69,13 @@ export function createHandoff(opts: HandoffOptions): Handoff {
       if (gained.length > 0) {
         const oldest = Math.floor(nowMs / 1000) - MAX_REJUDGE_S;
         for (const st of await opts.coord.loadStates(gained)) {
-          const saved = JSON.parse(st.body) as SavedSeries;
-          if (saved.cursor < oldest) saved.cursor = oldest;
+          let saved: SavedSeries;
+          try {
+            saved = JSON.parse(st.body) as SavedSeries;
+          } catch {
+            continue; // an unreadable state: the series is judged from now on, like a new one
+          }
+          if (!(saved.cursor >= oldest)) saved.cursor = oldest;
           if (!opts.detection.resume(st.seriesId, saved)) {
             now.delete(st.seriesId); // tried again once this node knows the series
             unknown++;
@@ -81,7 +86,8 @@ export function createHandoff(opts: HandoffOptions): Handoff {
       }
       owned = now;
       if (since.size > 0) {
-        const first = Math.min(...since.values());
+        let first = Number.POSITIVE_INFINITY;
+        for (const c of since.values()) if (c < first) first = c; // no spread: 100,000s of series
         const older = first < read.from ? await opts.coord.bucketsOf([...since.keys()], first, read.from) : [];
         const replay: BucketDelta[] = [];
         for (const r of [...older, ...read.rows]) if (r.ts >= (since.get(r.seriesId) ?? Number.POSITIVE_INFINITY)) replay.push(r);

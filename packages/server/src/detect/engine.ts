@@ -133,8 +133,8 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
   const tracked = new Map<number, Tracked>();
   const detectors = new Map<string, Detector>();
   const listeners = new Set<(e: EngineEvent) => void>();
-  /** Per counted KPI (project and name): the id of its first tracked series until a second one comes, then true. */
-  const kpiSeries = new Map<string, number | true>();
+  /** Per counted KPI (project and name): the id of its first tracked series until a second one comes, then all with rings. */
+  const kpiSeries = new Map<string, number | Set<number>>();
   let saved: Record<string, SavedSeries> = {};
 
   const detectorFor = (row: SeriesRow): Detector => {
@@ -170,8 +170,9 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       const key = `${row.projectId}\u0000${row.kpi}`;
       const first = kpiSeries.get(key);
       const sibling = typeof first === 'number' && first !== id ? tracked.get(first) : undefined;
-      if (first === true || sibling) {
-        kpiSeries.set(key, true);
+      if (typeof first === 'object' || sibling) {
+        const ids = typeof first === 'object' ? first : new Set([first as number]);
+        kpiSeries.set(key, ids.add(id));
         t.ring = createContributionRing();
         if (sibling) sibling.ring ??= createContributionRing();
       } else kpiSeries.set(key, id);
@@ -182,9 +183,11 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
 
   const attribution = (projectId: number, kpi: string, from: number, to: number, now: number) => {
     const segments = [];
-    for (const [id, t] of tracked) {
+    const ids = kpiSeries.get(`${projectId}\u0000${kpi}`);
+    for (const id of typeof ids === 'object' ? ids : []) {
+      const t = tracked.get(id);
       const row = deps.series(id);
-      if (!t.ring || row?.projectId !== projectId || row.kpi !== kpi) continue;
+      if (!t?.ring || !row) continue;
       segments.push({ tags: row.other ? { '(other)': 'folded' } : row.tags, ...t.ring.sum(from, to, now) });
     }
     return segments.length < 2 ? undefined : attributeSegments(from, to, segments);

@@ -16,7 +16,16 @@ export interface ParsedMap {
   names: Map<string, string | undefined>;
   /** Display name and absolute URL of a source as seen from a frame's URL. */
   paths: Map<string, { filename: string; absPath: string }>;
+  /** About how much memory the decoded map holds (for the cache's byte budget). */
+  approxBytes: number;
 }
+
+/**
+ * Most generated lines a map may cover (offsets of sections included): bundles have a few thousand
+ * at most, while a few bytes of `;` or a section offset could otherwise make the decoder allocate
+ * an array per line, gigabytes from a tiny upload.
+ */
+export const MAX_MAP_LINES = 1_000_000;
 
 /** Lines as JavaScript (and so source maps) count them: U+2028 and U+2029 end lines too. */
 export function splitLines(text: string): string[] {
@@ -25,19 +34,34 @@ export function splitLines(text: string): string[] {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function shapeProblem(v: unknown): string | undefined {
+const lineCount = (mappings: string) => {
+  let n = 1;
+  for (let i = mappings.indexOf(';'); i !== -1; i = mappings.indexOf(';', i + 1)) n++;
+  return n;
+};
+
+/** What is wrong with the map's shape, if anything; `firstLine` is where a section starts. */
+function shapeProblem(v: unknown, firstLine = 0, inSection = false): string | undefined {
   if (!isObj(v)) return 'a source map is a JSON object';
   if (v.version !== 3)
     return `only version 3 source maps are supported; this one has "version": ${JSON.stringify(v.version)?.slice(0, 20)}`;
-  if (Array.isArray(v.sections)) {
+  if (v.sections !== undefined) {
+    if (inSection) return "a section's map may not have sections of its own";
+    if (!Array.isArray(v.sections)) return '"sections" must be an array';
     for (const s of v.sections) {
-      const p = isObj(s) ? shapeProblem(s.map) : 'each section needs "offset" and "map"';
+      const offset = isObj(s) && isObj(s.offset) ? s.offset : undefined;
+      const line = offset?.line;
+      if (!offset || !Number.isInteger(line) || (line as number) < 0 || !Number.isInteger(offset.column) || (offset.column as number) < 0)
+        return 'each section needs "offset": {"line", "column"} (whole numbers) and "map"';
+      const p = shapeProblem((s as Record<string, unknown>).map, line as number, true);
       if (p) return `a section: ${p}`;
     }
     return undefined;
   }
   if (typeof v.mappings !== 'string') return 'it has no "mappings" string';
   if (!/^[A-Za-z0-9+/,;]*$/.test(v.mappings)) return '"mappings" holds characters that are not base64 VLQ';
+  if (firstLine + lineCount(v.mappings) > MAX_MAP_LINES)
+    return `it covers more than ${MAX_MAP_LINES.toLocaleString('en-US')} generated lines; a bundle's map covers a few thousand`;
   if (!Array.isArray(v.sources) || v.sources.some((s) => s !== null && typeof s !== 'string'))
     return '"sources" must be an array of strings';
   if (v.sourcesContent !== undefined && v.sourcesContent !== null && !Array.isArray(v.sourcesContent))
@@ -57,9 +81,11 @@ export function parseSourceMap(text: string): Outcome<ParsedMap> {
   const problem = shapeProblem(json);
   if (problem) return reject('sourcemap.invalid', `The file is not a source map: ${problem}.`);
   let map: TraceMap;
+  let approxBytes = text.length;
   try {
     map = new FlattenMap(json as never);
-    decodedMappings(map);
+    // Each line is an array and each segment an array of 1-5 numbers: about 40 and 64 bytes.
+    for (const line of decodedMappings(map)) approxBytes += 40 + 64 * line.length;
   } catch (err) {
     return reject('sourcemap.invalid', `The source map's mappings cannot be decoded: ${(err as Error).message}.`);
   }
@@ -73,6 +99,7 @@ export function parseSourceMap(text: string): Outcome<ParsedMap> {
     sourceIndex,
     names: new Map(),
     paths: new Map(),
+    approxBytes,
     sourceLines(i) {
       if (!split.has(i)) {
         const c = map.sourcesContent?.[i];

@@ -116,7 +116,7 @@ export function createSourceMaps(d: SourceMapsDeps): SourceMaps {
     cache.get(`map:${cacheKey(m)}`, async () => {
       const text = await readArtifact(d.store, m);
       const parsed = text === undefined ? undefined : parseSourceMap(text);
-      return parsed?.ok ? { value: parsed.value, bytes: text?.length ?? 0 } : undefined;
+      return parsed?.ok ? { value: parsed.value, bytes: parsed.value.approxBytes } : undefined;
     }) as Promise<ParsedMap | undefined>;
   const minifiedLines = (m: ArtifactMeta) =>
     cache.get(`lines:${cacheKey(m)}`, async () => {

@@ -108,3 +108,24 @@ it('keeps parsed files within a byte budget, least recently used out first, load
   assert.equal(await lru.get('huge', load('H', 500)), 'H', 'too big to keep, still served');
   assert.equal(lru.size().entries, 2);
 });
+
+it('refuses hostile maps cheaply: nested sections, huge offsets, millions of lines; counts decoded size', async () => {
+  const leaf = { version: 3, sources: ['a.js'], names: [], mappings: 'AAAA' };
+  const open = '{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":';
+  const deep = parseSourceMap(`${open.repeat(20_000)}${JSON.stringify(leaf)}${'}]}'.repeat(20_000)}`);
+  assert.equal(deep.ok, false);
+  assert.match(deep.ok ? '' : deep.message, /may not have sections of its own/);
+  const far = parseSourceMap(JSON.stringify({ version: 3, sections: [{ offset: { line: 10_000_000, column: 0 }, map: leaf }] }));
+  assert.equal(far.ok, false);
+  assert.match(far.ok ? '' : far.message, /more than 1,000,000 generated lines/);
+  const empty = parseSourceMap(JSON.stringify({ ...leaf, mappings: ';'.repeat(2_000_000) }));
+  assert.equal(empty.ok, false);
+  const badOffset = parseSourceMap(JSON.stringify({ version: 3, sections: [{ offset: { line: -1, column: 0 }, map: leaf }] }));
+  assert.equal(badOffset.ok, false);
+  // What the cache budget counts is the decoded size, not the text's length.
+  const { map } = await crashFrames();
+  const parsed = parseSourceMap(map);
+  assert.ok(parsed.ok);
+  const lines = JSON.parse(map).mappings.split(';').length;
+  assert.ok(parsed.value.approxBytes > map.length + 40 * lines, `${parsed.value.approxBytes} vs text ${map.length}`);
+});

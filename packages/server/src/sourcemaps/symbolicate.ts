@@ -51,7 +51,8 @@ function nameFromDeclaration(m: FrameMap, line: number, col: number, name: strin
   const mappings = decodedMappings(m.parsed.map);
   const names = m.parsed.map.names;
   let budget = MAX_SCAN;
-  for (let l = line; l >= 0 && budget > 0; l--) {
+  // Lines spend the budget too, so a map of millions of empty lines cannot make a frame slow.
+  for (let l = line; l >= 0 && budget > 0; l--, budget--) {
     const segs = mappings[l] ?? [];
     const text = lines[l] ?? '';
     for (let i = segs.length - 1; i >= 0 && budget > 0; i--, budget--) {
