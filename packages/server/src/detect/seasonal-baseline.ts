@@ -137,8 +137,8 @@ function accumulate(
     closePass(p, acc, o, rate, binSeconds, clamp);
     acc[o] = pos;
   }
-  acc[o + 1] = at(acc, o + 1) + weight * dt * target;
-  // Seconds to the millisecond: a smaller saved state.
+  // The sum to ten significant digits, the seconds to the millisecond: a smaller saved state.
+  acc[o + 1] = sig(at(acc, o + 1) + weight * dt * target, 10);
   acc[o + 2] = fixed(at(acc, o + 2) + weight * dt, 3);
   acc[o + 3] = fixed(at(acc, o + 3) + dt, 3);
 }

@@ -36,14 +36,21 @@ describe('surprise', () => {
     const st = restingSurprise();
     for (let i = 0; i < 3000; i++) surprise(st, Math.abs(z()), 100 + z());
     const incident = () => Array.from({ length: 15 }, () => surprise(st, 5 + z(), 100 + z()));
+    // An onset is a point at or past suppressAbove; the rise before it may come close, the repeats after it score 0.
+    const onsetScore = SURPRISE_TUNING.suppressAbove / (SURPRISE_TUNING.suppressAbove + 5);
+    const onsets = (xs: number[]) => xs.filter((s) => s >= onsetScore).length;
     const first = incident();
-    assert.equal(first.filter((s) => s > 0.3).length, 1, `one onset: ${first}`);
+    assert.equal(onsets(first), 1, `one onset: ${first}`);
+    assert.ok(
+      first.slice(first.findIndex((s) => s >= onsetScore) + 1).every((s) => s === 0),
+      `repeats suppressed: ${first}`,
+    );
     // Sixty calm points (fewer than the fixed 100 of old): the short mean falls back below the long one.
     const calm = Array.from({ length: 60 }, () => surprise(st, Math.abs(z()), 100 + z()));
     assert.equal(st[6], 0, 'no longer suppressing');
     assert.ok(calm.every((s) => s < 0.3));
     const second = incident();
-    assert.equal(second.filter((s) => s > 0.3).length, 1, `the second incident has its onset too: ${second}`);
+    assert.equal(onsets(second), 1, `the second incident has its onset too: ${second}`);
     // An onset is ranked by its own residual: above the plain level it crossed.
     const level = SURPRISE_TUNING.suppressAbove;
     assert.ok(Math.max(...second) > level / (level + 5));
@@ -55,7 +62,7 @@ describe('surprise', () => {
     for (let i = 0; i < 4000; i++) surprise(calm, z(), 10);
     // The same statistics, but a record (state[8..11]: crossings of levels 1..4 per point) of a
     // series that has climbed past 2 every 100 points or so.
-    const bursty = [...calm.slice(0, 8), 0.03, 1 / 100, 1 / 300, 1 / 1000];
+    const bursty = [...calm.slice(0, 8), 0.03, 1 / 100, 1 / 300, 1 / 1000, ...calm.slice(12)];
     const news = 2 / 7; // -log10 p = 2
     const calmScores = Array.from({ length: 8 }, () => surprise(calm, 3.5, 10));
     const burstyScores = Array.from({ length: 8 }, () => surprise(bursty, 3.5, 10));
@@ -69,6 +76,49 @@ describe('surprise', () => {
     // A new extreme is news however bursty the series (once calm points have ended the suppression).
     for (let i = 0; i < 100; i++) surprise(bursty, 0.5, 10);
     assert.ok(surprise(bursty, 0.5, 1000) >= 6 / 11 - 1e-12);
+  });
+
+  it('scores a new noise regime in the steps even when the residual stays calm', () => {
+    const z = normals(6);
+    // The same residuals throughout (a baseline that follows the reading); only the reading's steps change.
+    const run = (noisyFrom: number) => {
+      const st = restingSurprise();
+      const scores: number[] = [];
+      for (let i = 0; i < 3040; i++) {
+        // Two early readings far out set the range, so the noisy readings are no new extremes.
+        const x = i === 1 ? 0 : i === 2 ? 200 : 100 + (i >= noisyFrom ? 8 : 1) * z();
+        scores.push(surprise(st, Math.abs(z()), x));
+      }
+      return scores.slice(3000);
+    };
+    const level = SURPRISE_TUNING.suppressAbove;
+    const onsetScore = level / (level + 5);
+    const calm = run(Number.POSITIVE_INFINITY);
+    const noisy = run(3000);
+    assert.ok(Math.max(...calm) < onsetScore, `calm steps: ${calm}`);
+    assert.ok(
+      noisy.some((s) => s >= onsetScore),
+      `steps eight times larger are news: ${noisy}`,
+    );
+  });
+
+  it('warms up again from a state saved before the step statistics existed, without false onsets', () => {
+    const z = normals(7);
+    const st = restingSurprise();
+    for (let i = 0; i < 3000; i++) surprise(st, Math.abs(z()), 100 + 10 * z());
+    const old = st.slice(0, 12);
+    const scores = Array.from({ length: 500 }, () => surprise(old, Math.abs(z()), 100 + 10 * z()));
+    assert.equal(old.length, restingSurprise().length);
+    const level = SURPRISE_TUNING.suppressAbove;
+    const onsetScore = level / (level + 5);
+    const high = scores.filter((s) => s >= onsetScore).length;
+    assert.equal(high, 0, `onsets on calm data after the upgrade: ${high}`);
+    // And the score still works: a jump is news.
+    const jump = Array.from({ length: 5 }, () => surprise(old, 8 + z(), 130 + z()));
+    assert.ok(
+      jump.some((s) => s >= onsetScore),
+      `a jump after the upgrade: ${jump}`,
+    );
   });
 
   it('carries on from a state saved before the record of crossings existed', () => {

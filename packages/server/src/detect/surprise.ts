@@ -2,18 +2,22 @@
  * @module The anomaly score: how surprising the recent points are, as a tail probability, on one
  * scale for every series. Built like Numenta's "anomaly likelihood": the short-window mean of the
  * standardised residual |x - expected| / scale is compared with the long-window distribution of
- * that same mean, and scored by its Gaussian tail probability p. A reading beyond every reading so
+ * that same mean, and scored by its Gaussian tail probability p. The size of each step of the
+ * reading, |x - previous x| over its own long-run mean, is scored the same way (a short mean against
+ * its long distribution, weighted by stepWeight), and the larger -log10 p of the two is the level:
+ * a change of noise regime or a burst of jumps that the seasonal residual misses (the baseline
+ * follows them) still shows in the steps. A reading beyond every reading so
  * far (by a margin) scores as p = 1e-6 at least. Any other p is then checked against the
  * series' own record: how often its level has climbed past 1, 2, 3, 4 (-log10 p) before. A series
  * whose level often crosses 2 (bursty tweets) has its 2 read as the rate it really happens at,
  * while a series that never went there keeps its p. The point that first reaches p <= 10^-2.4 is
  * the onset: it is raised by its own residual (a sharp onset ranks above a slow drift), and the
- * points after it score 0 until the short mean is back at or below the long one: the first sign
+ * points after it score 0 until both short means are back at or below their long ones: the first sign
  * of an incident is news, the repeats are not, and the next incident is news again. The score is
  * L / (L + 5) with L = -log10 p (0.5 is p = 1e-5): comparable across series, so one threshold
  * serves them all. Separate from the alert verdict, which stays the CUSUM evidence's.
  */
-import { fixed } from './rounding.js';
+import { fixed, sig } from './rounding.js';
 import { lnNormalUpper } from './tail-probability.js';
 
 /**
@@ -21,8 +25,8 @@ import { lnNormalUpper } from './tail-probability.js';
  * in points of the series, as NAB's windows are.
  */
 export const SURPRISE_TUNING = Object.freeze({
-  /** Points in the short window (the mean whose surprise is scored). */
-  shortPoints: 10,
+  /** Points in the short windows (the means whose surprise is scored: of the residual, and of the steps). */
+  shortPoints: 8,
   /** Points in the long window (the distribution it is compared with). */
   longPoints: 8000,
   /** Points before any score is given. */
@@ -33,6 +37,8 @@ export const SURPRISE_TUNING = Object.freeze({
   varianceFloor: 0.1,
   /** -log10 p at or above which a point is an onset, and later points are suppressed until the short mean is calm again. */
   suppressAbove: 2.4,
+  /** The steps' -log10 p is multiplied by this before it is compared with the residual's. */
+  stepWeight: 1.3,
   /** Levels added to an onset for its own residual, as a share of clip (0 to 1). */
   onsetWeight: 1,
   /** A reading beyond the range seen so far by this share of the range is a new extreme... */
@@ -52,17 +58,21 @@ const LN10 = Math.LN10;
 const SCALE = 5;
 /** Where the record of crossings starts in the state. */
 const REC = 8;
+/** Where the step statistics start in the state (after the record). */
+const STEP = REC + SURPRISE_TUNING.calibLevels;
 
 /**
  * The score's state: [short mean, long mean, long variance, points seen, lowest, highest,
  * suppressing (1 after an onset until the short mean is calm again; a count in older states),
- * last level, then the rate per point of upward crossings of levels 1..calibLevels].
+ * last level, then the rate per point of upward crossings of levels 1..calibLevels, then the steps':
+ * previous reading, long-run mean step, short mean, long mean and long variance of the short mean
+ * of the standardised step]. States saved without the step statistics start them.
  */
 export type SurpriseState = number[];
 
 /** A score that has seen nothing. */
 export function restingSurprise(): SurpriseState {
-  return new Array<number>(REC + SURPRISE_TUNING.calibLevels).fill(0);
+  return new Array<number>(STEP + 5).fill(0);
 }
 
 /** Six decimals (the statistics are in standardised units): far finer than their noise, and a small saved state. */
@@ -91,6 +101,13 @@ function calibrated(st: SurpriseState, level: number, n: number): number {
  */
 export function surprise(st: SurpriseState, residual: number, x: number): number {
   const T = SURPRISE_TUNING;
+  if (st.length < STEP + 5 && (st[3] ?? 0) > 0) {
+    // A state saved before the step statistics existed: they start here, and the score warms up
+    // again (its statistics re-learn from the next point on, as a young series' do; the range stays).
+    for (let i = st.length; i < STEP + 5; i++) st[i] = 0;
+    st[3] = 1;
+    st[STEP] = x;
+  }
   const m0 = st[0] ?? 0;
   const mu0 = st[1] ?? 0;
   const v0 = st[2] ?? 0;
@@ -109,6 +126,17 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
     const margin = T.extremeMargin * (hi0 - lo0);
     extreme = x > hi0 + margin || x < lo0 - margin;
   }
+  // The step, standardised by the mean step so far (an EMA like the long window's), clipped like a residual.
+  const dx = k0 === 0 ? 0 : Math.abs(x - (st[STEP] ?? x));
+  const meanStep = st[STEP + 1] ?? 0;
+  const z = meanStep > 0 && Number.isFinite(dx) ? Math.min(dx / meanStep, T.clip) : 0;
+  const sm0 = st[STEP + 2] ?? 0;
+  const smu0 = st[STEP + 3] ?? 0;
+  const sv0 = st[STEP + 4] ?? 0;
+  const sm = sm0 + Math.max(1 / T.shortPoints, 1 / k) * (z - sm0);
+  if (k0 >= T.warmupPoints && sv0 > 0) {
+    raw = Math.max(raw, (T.stepWeight * -lnNormalUpper((sm - smu0) / Math.sqrt(sv0 + T.varianceFloor))) / LN10);
+  }
   let level = raw >= 1 ? calibrated(st, raw, k0) : raw;
   // A new extreme keeps its level (it is news however often the series has been noisy) and is
   // recorded as a crossing of every level.
@@ -123,14 +151,17 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
     st[REC + i - 1] = fixed(c + a * ((raw >= i && last < i ? 1 : 0) - c), 9);
   }
   const d = m - mu0;
-  // Repeats score 0 until the short mean is back at or below the long one.
-  let left = quiet > 0 && d > 0 ? 1 : 0;
+  const sd = sm - smu0;
+  // Repeats score 0 until both short means are back at or below their long ones.
+  let left = quiet > 0 && (d > 0 || sd > 0) ? 1 : 0;
   if (quiet > 0) level = 0;
   else if (level >= T.suppressAbove) {
     left = 1;
     level += (T.onsetWeight * r) / T.clip;
   }
-  st[0] = r6(m);
+  // The short means to four decimals (a point moves them by 1/shortPoints of a residual); the long
+  // statistics to six (a point moves them by 1/longPoints).
+  st[0] = fixed(m, 4);
   st[1] = r6(mu0 + a * d);
   st[2] = r6((1 - a) * (v0 + a * d * d));
   st[3] = k;
@@ -138,5 +169,11 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
   st[5] = k0 === 0 ? x : Math.max(hi0, x);
   st[6] = left;
   st[7] = fixed(raw, 2);
+  st[STEP] = x;
+  // The mean step to five significant digits (it only scales the steps), in the reading's units.
+  st[STEP + 1] = Number.isFinite(dx) ? sig(meanStep + a * (dx - meanStep), 5) : meanStep;
+  st[STEP + 2] = fixed(sm, 4);
+  st[STEP + 3] = r6(smu0 + a * sd);
+  st[STEP + 4] = r6((1 - a) * (sv0 + a * sd * sd));
   return level / (level + SCALE);
 }
