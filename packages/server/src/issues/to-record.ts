@@ -37,8 +37,17 @@ export function userKey(ev: ErrorEvent): string | undefined {
         : u?.ipAddress
           ? `ip:${u.ipAddress}`
           : '';
-  return id ? createHash('sha1').update(id).digest('hex').slice(0, 20) : undefined;
+  if (!id) return undefined;
+  let key = userKeys.get(id);
+  if (key === undefined) {
+    key = createHash('sha1').update(id).digest('hex').slice(0, 20);
+    if (userKeys.size >= 10_000) userKeys.clear();
+    userKeys.set(id, key);
+  }
+  return key;
 }
+// The same users come back with every event: their keys are remembered rather than hashed again.
+const userKeys = new Map<string, string>();
 
 /** The record to store for an event of a project. */
 export function toRecord(projectId: number, ev: ErrorEvent): ErrorRecord {

@@ -39,6 +39,17 @@ const ANON = new Set(['?', '<anonymous>', 'anonymous', '<unknown>', 'Anonymous f
 /** A function name without anonymous or minified noise, or undefined when nothing stable is left. */
 export function normalizeFunction(fn: string | undefined): string | undefined {
   if (!fn || ANON.has(fn)) return undefined;
+  // Every event of an issue names the same functions: remember the answers (bounded).
+  const known = functionNames.get(fn);
+  if (known !== undefined) return known ?? undefined;
+  const name = stableFunction(fn);
+  if (functionNames.size >= 10_000) functionNames.clear();
+  functionNames.set(fn, name ?? null);
+  return name;
+}
+const functionNames = new Map<string, string | null>();
+
+function stableFunction(fn: string): string | undefined {
   const name = fn
     .replace(/^(?:async|new)\s+/, '')
     .replace(/\.<anonymous>$/, '')
