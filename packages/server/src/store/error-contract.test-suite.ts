@@ -186,6 +186,11 @@ export function runErrorStoreContract(name: string, make: () => Promise<Storage>
         { release: 'r2', environment: 'production', users: 1, crashedUsers: 0 },
       ]);
       assert.deepEqual(await s.readSessionUsers(1, T0 + 7200_000, T0 + 9000_000), []);
+      // Retention: the hour before the cut-off goes, the hour after stays.
+      await s.prune(T0 + 3600_000);
+      assert.deepEqual(await s.readSessionUsers(1, T0, T0 + 7200_000), [
+        { release: 'r1', environment: 'production', users: 1, crashedUsers: 0 },
+      ]);
     });
 
     it('commitWith, where offered, writes the side rows with the events, also with no events', async () => {

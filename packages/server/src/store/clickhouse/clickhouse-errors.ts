@@ -293,6 +293,8 @@ export function createClickHouseErrors(db: () => Db, version: () => number, seri
     async prune(before) {
       const n = await pruneTable(db(), byDayMs('issue_events', 'received_at'), before);
       await pruneTable(db(), byDayMs('issue_event_ids', 'received_at'), before);
+      // Session users (one row per user, hour and release; not partitioned) go with the events.
+      await pruneTable(db(), { table: 'release_session_users', column: 'hour', unit: 'ms', partitionOf: () => '0' }, before);
       return n;
     },
   };

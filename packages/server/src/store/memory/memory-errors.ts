@@ -188,6 +188,7 @@ export function createMemoryErrors(): ErrorStore {
       }));
     },
     async prune(before) {
+      for (const [k, u] of sessionUsers) if (u.hour < before) sessionUsers.delete(k);
       let n = 0;
       for (const [id, list] of events) {
         const keep = list.filter((e) => e.receivedAt >= before);

@@ -204,6 +204,8 @@ export function createSqliteErrors(): { store: ErrorStore; attach(db: Database.D
       return s.readSessionUsers.all(projectId, fromMs, toMs) as ReleaseUsers[];
     },
     async prune(before) {
+      // Session users (one row per user, hour and release) are kept as long as events.
+      db.prepare('DELETE FROM release_session_users WHERE hour < ?').run(before);
       // Events arrive in receive order, so the old ones are those below the first recent id (no index needed).
       const first = db.prepare('SELECT id FROM issue_events WHERE received_at >= ? ORDER BY id LIMIT 1').pluck().get(before) as
         | number
