@@ -30,6 +30,14 @@ const TARGET = { standard: 77.4, reward_low_FP_rate: 69.2, reward_low_FN_rate: 8
  * chosen as "one cycle" and checked against 12 h and 2 days) and minCountNoise (0.9: whole numbers
  * that vary less than Poisson counts are read as a gauge in `--kind auto`; set from the Poisson
  * model, not swept). Every value is global: none is per file, per category or per file name.
+ * Tried since and not kept (issue 3, fifth pass; all scored worse on dev or its halves): a separate
+ * record of crossings for the step feature; no step feature for counts; the onset raised by the
+ * larger of residual and step, or not at all; the calibration's tail slope taken from the record;
+ * capping an onset by the series' own rate of onsets; a range of extremes that relaxes over the
+ * long window; the CUSUM alert raising the score. calibCluster 4 scored higher (+0.5) but 3.75 and
+ * 4.5 scored lower: a narrow peak, not taken. The scorer picks one threshold per profile, as NAB
+ * does (score.mjs; this bench passes no threshold). Count profiles stored as log steps moved dev
+ * from 75.3/67.5/80.1 to 74.9/66.6/79.8: rounding noise (three digits scored 75.3, four 74.7, five 74.8).
  */
 const TUNED = [
   'thresholdBase',

@@ -178,6 +178,37 @@ describe('detector', () => {
     }
   });
 
+  it('upgrades a state saved in format 1 (count factors as decimals) on its next step: nothing re-learned', () => {
+    const pts = minuteCounts(10, 20, 15);
+    const cut = 9 * 1440;
+    const det = createDetector({ kind: 'count' });
+    let now: DetectorState = det.init();
+    for (const p of pts.slice(0, cut)) now = det.step(now, p).state;
+    // What format 1 saved: the factors themselves, to three significant digits.
+    const old = JSON.parse(JSON.stringify(now)) as Omit<DetectorState, 'v'> & { v: number };
+    old.v = 1;
+    for (const p of [old.base.daily, old.base.weekly])
+      for (let i = 0; i < p.length; i++) p[i] = Number(Math.exp((p[i] as number) / 500).toPrecision(3));
+    assert.ok(
+      old.base.daily.some((v) => Math.abs(v - 1) > 0.2),
+      'the saved daily profile has a rhythm',
+    );
+    let up = old as unknown as DetectorState;
+    for (const p of pts.slice(cut)) {
+      const a = det.step(now, p);
+      const b = det.step(up, p);
+      now = a.state;
+      up = b.state;
+      assert.ok(Math.abs(b.expected - a.expected) <= 0.01 * a.expected + 1e-9, `expected ${b.expected} vs ${a.expected} at ${p.ts}`);
+      assert.equal(b.verdict.status, a.verdict.status);
+    }
+    assert.equal(up.v, 2);
+    assert.ok(
+      up.base.weekly.every((q) => Number.isInteger(q)),
+      'profiles are stored as whole log steps again',
+    );
+  });
+
   it('keeps its state small and JSON-safe', () => {
     const r = run({ kind: 'count' }, minuteCounts(15, 10, 14));
     const json = JSON.stringify(r.at(-1)?.state);

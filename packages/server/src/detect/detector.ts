@@ -7,7 +7,7 @@ import { PEAK_BINS, recordExcursion } from './calibration.js';
 import { COUNT_ALTERNATIVES, countEvidence, gaugeEvidence, MIN_DISPERSION, restingCusum } from './evidence.js';
 import { explainCount, explainGauge, explainShift } from './explain.js';
 import { fixed, sig } from './rounding.js';
-import { createBaseline, expectAt, learn } from './seasonal-baseline.js';
+import { createBaseline, expectAt, learn, upgradeBaseline } from './seasonal-baseline.js';
 import { restingSurprise, surprise } from './surprise.js';
 import type { DetectorConfig, DetectorState, Point, SeriesKind, StepResult, Tuning, Verdict } from './types.js';
 
@@ -150,7 +150,7 @@ export function createDetector(opts: DetectorOptions): Detector {
   };
 
   const init = (): DetectorState => ({
-    v: 1,
+    v: 2,
     first: 0,
     last: 0,
     n: 0,
@@ -290,6 +290,12 @@ export function createDetector(opts: DetectorOptions): Detector {
   };
 
   const step = (s: DetectorState, p: Point): StepResult => {
+    // A state saved in an older format is upgraded on its first step after a restart: nothing re-learned.
+    const version = Number(s.v) || 1;
+    if (version < 2) {
+      upgradeBaseline(kind, s.base, version);
+      s.v = 2;
+    }
     // The scale is the one the point is judged with, before the point is learned from.
     const scale = isCount ? dispersion(s) : gaugeScale(s);
     const n = s.n;

@@ -3,7 +3,8 @@
  * times an hour-of-week residual shrunk by how many events back it, so a sparse series is not misled
  * by a noisy week while a busy one learns its Friday promotion. Gauges: a level plus a daily or an
  * hour-of-week profile, whichever has predicted best lately (so it finds whether a series is daily,
- * weekly or not seasonal). Bins learn once per pass through them and are stored rounded: small state.
+ * weekly or not seasonal). Bins learn once per pass through them and are stored rounded: small state
+ * (a count's factors as whole steps of ln(factor), see LOG_STEPS; a gauge's offsets to three digits).
  */
 import { fixed, sig } from './rounding.js';
 import type { BaselineState, SeriesKind } from './types.js';
@@ -28,13 +29,35 @@ const WEEKLY_PRIOR_EVENTS = 30;
 /** Most a pass may move the target of an hour-of-week residual, as a factor. */
 const WEEKLY_CLAMP = 2;
 
-/** A new baseline centred on the first reading (counts: events per second). */
-export function createBaseline(kind: SeriesKind, level: number): BaselineState {
-  const neutral = kind === 'count' ? 1 : 0;
+/**
+ * A count's profile factors are stored as integers: round(ln(factor) * LOG_STEPS), so 1 is 0 and
+ * the rounding error is at most 0.1% of any factor (the three significant digits stored before
+ * were 0.05% to 0.5%), in about a third fewer characters of saved state.
+ */
+export const LOG_STEPS = 500;
+/** Stored steps are clamped to this many either side of 0: factors from e^-12 to e^12. */
+const LOG_RANGE = 12 * LOG_STEPS;
+/** exp(q / LOG_STEPS) for every storable q, offset by LOG_RANGE: reading a factor is a lookup. */
+const EXP = Float64Array.from({ length: 2 * LOG_RANGE + 1 }, (_, i) => Math.exp((i - LOG_RANGE) / LOG_STEPS));
+
+/** The stored step of a count factor. */
+export function encodeFactor(v: number): number {
+  const q = v > 0 ? Math.round(Math.log(v) * LOG_STEPS) : -LOG_RANGE;
+  return Math.min(LOG_RANGE, Math.max(-LOG_RANGE, q));
+}
+
+/** The count factor a stored step stands for (a lookup; computed for a step no encoding gives). */
+const factor = (q: number): number => EXP[q + LOG_RANGE] ?? Math.exp(q / LOG_STEPS);
+
+/**
+ * A new baseline centred on the first reading (counts: events per second). Either kind's profiles
+ * start neutral at 0: a factor of 1 (stored as its log step) or an offset of 0.
+ */
+export function createBaseline(_kind: SeriesKind, level: number): BaselineState {
   return {
     level,
-    daily: new Array<number>(DAILY_BINS).fill(neutral),
-    weekly: new Array<number>(WEEKLY_BINS).fill(neutral),
+    daily: new Array<number>(DAILY_BINS).fill(0),
+    weekly: new Array<number>(WEEKLY_BINS).fill(0),
     err: [0, 0, 0],
     mode: 0,
     spread: 0,
@@ -55,13 +78,15 @@ function binPos(localTs: number, period: number, bins: number): number {
 }
 
 const at = (p: number[], i: number): number => p[i] as number;
+/** A count's profile factor at bin i. */
+const fac = (p: number[], i: number): number => factor(p[i] as number);
 
 /** The daily factor of a count series, interpolated between bin centres: business days are smooth. */
 function dailySmooth(p: number[], t: number): number {
   const x = posIn(t, DAY) * DAILY_BINS - 0.5;
   const i = Math.floor(x);
   const f = x - i;
-  return at(p, (i + DAILY_BINS) % DAILY_BINS) * (1 - f) + at(p, (i + 1) % DAILY_BINS) * f;
+  return fac(p, (i + DAILY_BINS) % DAILY_BINS) * (1 - f) + fac(p, (i + 1) % DAILY_BINS) * f;
 }
 
 /** Weeks of history behind the hour-of-week residual (0 until a whole week has been seen). */
@@ -80,12 +105,12 @@ function weeklyAt(b: BaselineState, t: number, age: number, seasonRate: number):
   const pos = binPos(t, WEEK, WEEKLY_BINS);
   const day = pos - (pos % 24);
   let sum = 0;
-  for (let i = day; i < day + 24; i++) sum += at(b.weekly, i);
+  for (let i = day; i < day + 24; i++) sum += fac(b.weekly, i);
   const dayMean = sum / 24;
   const events = b.level * 3600 * passes;
   const sDay = (24 * events) / (24 * events + WEEKLY_PRIOR_EVENTS);
   const sHour = events / (events + WEEKLY_PRIOR_EVENTS);
-  return 1 + (dayMean - 1) * sDay + (at(b.weekly, pos) - dayMean) * sHour;
+  return 1 + (dayMean - 1) * sDay + (fac(b.weekly, pos) - dayMean) * sHour;
 }
 
 function countSeason(b: BaselineState, t: number, age: number, seasonRate: number): number {
@@ -105,16 +130,17 @@ export function expectAt(kind: SeriesKind, b: BaselineState, t: number, age: num
 const round3 = (v: number) => Number(v.toPrecision(3));
 
 /** Closes the pass through one bin: moves it by `rate` times the share of the pass learned at full weight. */
-function closePass(p: number[], acc: number[], o: number, rate: number, binSeconds: number, clamp: number): void {
+function closePass(log: boolean, p: number[], acc: number[], o: number, rate: number, binSeconds: number, clamp: number): void {
   const pos = at(acc, o);
   const wdt = at(acc, o + 2);
   if (pos >= 0 && wdt > 0) {
     const cover = Math.min(1, at(acc, o + 3) / binSeconds);
     const r = rate * cover * (wdt / at(acc, o + 3));
-    const cur = at(p, pos);
+    const cur = log ? fac(p, pos) : at(p, pos);
     const mean = at(acc, o + 1) / wdt;
     const target = Number.isFinite(clamp) ? Math.min(Math.max(mean, cur / clamp), cur * clamp) : mean;
-    p[pos] = round3(cur + r * (target - cur));
+    const next = cur + r * (target - cur);
+    p[pos] = log ? encodeFactor(next) : round3(next);
   }
   acc[o + 1] = 0;
   acc[o + 2] = 0;
@@ -122,6 +148,7 @@ function closePass(p: number[], acc: number[], o: number, rate: number, binSecon
 }
 
 function accumulate(
+  log: boolean,
   p: number[],
   acc: number[],
   o: number,
@@ -134,7 +161,7 @@ function accumulate(
   clamp = Number.POSITIVE_INFINITY,
 ) {
   if (pos !== at(acc, o)) {
-    closePass(p, acc, o, rate, binSeconds, clamp);
+    closePass(log, p, acc, o, rate, binSeconds, clamp);
     acc[o] = pos;
   }
   // The sum to ten significant digits, the seconds to the millisecond: a smaller saved state.
@@ -150,9 +177,9 @@ function renormalise(kind: SeriesKind, b: BaselineState): void {
     const w = b.weekly;
     for (let h = 0; h < 24; h++) {
       let sum = 0;
-      for (let d = 0; d < 7; d++) sum += at(w, d * 24 + h);
+      for (let d = 0; d < 7; d++) sum += fac(w, d * 24 + h);
       const mean = sum / 7;
-      if (mean > 0) for (let d = 0; d < 7; d++) w[d * 24 + h] = round3(at(w, d * 24 + h) / mean);
+      if (mean > 0) for (let d = 0; d < 7; d++) w[d * 24 + h] = encodeFactor(fac(w, d * 24 + h) / mean);
     }
   }
   for (const [p, used] of [
@@ -160,11 +187,11 @@ function renormalise(kind: SeriesKind, b: BaselineState): void {
     [b.weekly, kind === 'count' || b.mode === 2],
   ] as const) {
     let sum = 0;
-    for (const v of p) sum += v;
+    for (let i = 0; i < p.length; i++) sum += kind === 'count' ? fac(p, i) : at(p, i);
     const mean = sum / p.length;
     if (kind === 'count') {
       if (!(mean > 0)) continue;
-      for (let i = 0; i < p.length; i++) p[i] = round3(at(p, i) / mean);
+      for (let i = 0; i < p.length; i++) p[i] = encodeFactor(fac(p, i) / mean);
       if (used) b.level *= mean;
     } else {
       for (let i = 0; i < p.length; i++) p[i] = round3(at(p, i) - mean);
@@ -205,11 +232,12 @@ export function learn(
     const w = weeklyAt(b, t, age, opts.seasonRate);
     if (lvl > 0 && dAge >= 0) {
       const rate = Math.max(opts.seasonRate, 1 / (1 + Math.floor(dAge / DAY)));
-      accumulate(b.daily, b.acc, 0, dPos, obs / (lvl * Math.max(w, 1e-3)), dt, weight, rate, DAY / DAILY_BINS);
+      accumulate(true, b.daily, b.acc, 0, dPos, obs / (lvl * Math.max(w, 1e-3)), dt, weight, rate, DAY / DAILY_BINS);
       // The weekly residual learns from every point, unclipped and at full weight, but each pass may
       // move its target at most a factor WEEKLY_CLAMP: a promotion that recurs each Friday is learned
       // in a week or two, while one outage moves next week's bin by a few percent.
-      if (age >= COUNT_DAILY_AFTER) accumulate(b.weekly, b.acc, 4, wPos, raw / (lvl * d), dt, 1, wRate, WEEK / WEEKLY_BINS, WEEKLY_CLAMP);
+      if (age >= COUNT_DAILY_AFTER)
+        accumulate(true, b.weekly, b.acc, 4, wPos, raw / (lvl * d), dt, 1, wRate, WEEK / WEEKLY_BINS, WEEKLY_CLAMP);
     }
     const s = countSeason(b, t, age, opts.seasonRate);
     deseason = s > 1e-3 ? obs / s : lvl;
@@ -222,8 +250,8 @@ export function learn(
     e[0] = at(e, 0) + ea * (Math.abs(obs - lvl) - at(e, 0));
     e[1] = at(e, 1) + ea * (Math.abs(obs - lvl - d) - at(e, 1));
     e[2] = at(e, 2) + ea * (Math.abs(obs - lvl - w) - at(e, 2));
-    accumulate(b.daily, b.acc, 0, dPos, obs - lvl, dt, weight, dRate, DAY / DAILY_BINS);
-    accumulate(b.weekly, b.acc, 4, wPos, obs - lvl, dt, weight, wRate, WEEK / WEEKLY_BINS);
+    accumulate(false, b.daily, b.acc, 0, dPos, obs - lvl, dt, weight, dRate, DAY / DAILY_BINS);
+    accumulate(false, b.weekly, b.acc, 4, wPos, obs - lvl, dt, weight, wRate, WEEK / WEEKLY_BINS);
     deseason = obs - (b.mode === 2 ? w : b.mode === 1 ? d : 0);
     let best = b.mode;
     const allowed = age >= WEEKLY_AFTER ? 3 : age >= DAILY_AFTER ? 2 : 1;
@@ -242,4 +270,13 @@ export function learn(
     b.day = day;
     renormalise(kind, b);
   }
+}
+
+/**
+ * Brings a baseline saved in an older format up to date, in place: before format 2 a count's
+ * profiles held the factors themselves. Gauge baselines are unchanged.
+ */
+export function upgradeBaseline(kind: SeriesKind, b: BaselineState, fromVersion: number): void {
+  if (kind !== 'count' || fromVersion >= 2) return;
+  for (const p of [b.daily, b.weekly]) for (let i = 0; i < p.length; i++) p[i] = encodeFactor(at(p, i));
 }

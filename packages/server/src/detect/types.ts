@@ -72,9 +72,9 @@ export interface CusumState {
 export interface BaselineState {
   /** Counts: events per second; gauges: the mean reading. */
   level: number;
-  /** Daily profile over DAILY_BINS bins: factors (counts) or offsets (gauges). */
+  /** Daily profile over DAILY_BINS bins: factors (counts, stored as round(ln(factor) * LOG_STEPS)) or offsets (gauges). */
   daily: number[];
-  /** Weekly profile over WEEKLY_BINS hour-of-week bins. */
+  /** Weekly profile over WEEKLY_BINS hour-of-week bins, stored like the daily one. */
   weekly: number[];
   /** Smoothed absolute errors of the three predictors: flat, daily, weekly. */
   err: number[];
@@ -92,7 +92,8 @@ export interface BaselineState {
 
 /** Everything a detector remembers about one series; survives a JSON round trip. */
 export interface DetectorState {
-  v: 1;
+  /** Format: 2 since count profiles are stored as log steps; older states are upgraded by `step`. */
+  v: 2;
   first: number;
   last: number;
   n: number;
