@@ -166,9 +166,13 @@ describe('cluster: signal relay', () => {
       publishSignal: async (q: QueuedSignal) => void queue.push(q),
       signalsSince: async (at: number) => queue.filter((q) => q.at >= at),
     };
-    const engine = (fed: Signal[], loads: { n: number }): AlertEngine =>
+    const engine = (fed: Signal[], loads: { n: number; owed?: number }): AlertEngine =>
       ({
         load: async () => void loads.n++,
+        resumeOwedPages: async () => {
+          loads.owed = (loads.owed ?? 0) + 1;
+          return 0;
+        },
         signal: async (s: Signal) => void fed.push(s),
         tick: async () => undefined,
       }) as unknown as AlertEngine;
@@ -176,8 +180,8 @@ describe('cluster: signal relay', () => {
     let leader = 'a';
     const fedA: Signal[] = [];
     const fedB: Signal[] = [];
-    const loadsA = { n: 0 };
-    const loadsB = { n: 0 };
+    const loadsA: { n: number; owed?: number } = { n: 0 };
+    const loadsB: { n: number; owed?: number } = { n: 0 };
     const ra = createSignalRelay(engine(fedA, loadsA), { coord, nodeId: 'a', isLeader: () => leader === 'a', clock: () => now, log });
     const rb = createSignalRelay(engine(fedB, loadsB), { coord, nodeId: 'b', isLeader: () => leader === 'b', clock: () => now, log });
     const sig = (key: string) => ({ key, projectId: 1, firing: true }) as Signal;
@@ -193,6 +197,7 @@ describe('cluster: signal relay', () => {
     leader = 'b';
     await rb.pump();
     assert.equal(loadsB.n, 1, 'the new leader reloads the incidents');
+    assert.equal(loadsB.owed, 1, 'and sends the pages its predecessor owed, once');
     assert.equal(fedB.length, 2, 'and replays the last seconds of the queue');
     assert.equal(fedA.length, 2);
   });
@@ -208,6 +213,7 @@ describe('cluster: signal relay', () => {
     const acks: string[] = [];
     const engine = {
       load: async () => undefined,
+      resumeOwedPages: async () => 0,
       get: async (id: number) => (id === 7 ? { ...stored } : undefined),
       acknowledge: async (id: number, by: string) => {
         acks.push(`${id}:${by}`);
