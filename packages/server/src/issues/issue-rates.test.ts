@@ -12,7 +12,7 @@ it('bounds the issues with series per project, a much busier newcomer displacing
   assert.equal(rates.observe(7, 4, 20, t + 2000, false), true);
   assert.deepEqual(rates.watched(7).sort(), [2, 3, 4]);
   assert.equal(rates.observe(8, 1, 1, t, false), true, 'projects are bounded separately');
-  // Candidates are bounded too (4 x the series): hundreds of one-off issues stay cheap.
+  // Hundreds of one-off issues (candidates, themselves capped at 4 x the series) displace none of the busy ones.
   for (let id = 100; id < 600; id++) rates.observe(7, id, 1, t + 3000, false);
   assert.deepEqual(rates.watched(7).sort(), [2, 3, 4]);
 });
