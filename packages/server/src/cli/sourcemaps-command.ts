@@ -61,10 +61,14 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 /** `heed sourcemaps upload --release R DIR`. */
 export async function sourcemapsUpload(argv: string[]): Promise<number> {
   const spec: CommandSpec = {
-    usage: 'heed sourcemaps upload --release R DIR [--url-prefix ~/static/] [--project ID] [--json]',
+    usage: 'heed sourcemaps upload --release R DIR [--url-prefix ~/static/] [--dist D] [--project ID] [--json]',
     summary:
-      "Upload every *.map under DIR for a release, each with its minified file when it is beside it (app.min.js for app.min.js.map). Names are --url-prefix + the path under DIR: the file's URL, where ~/ stands for any origin.",
-    options: { ...COMMON, 'url-prefix': { type: 'string', desc: 'URL (or ~/path) DIR is served at.', default: '~/' } },
+      "Upload every *.map under DIR for a release, each with its minified file when it is beside it (app.min.js for app.min.js.map). Names are --url-prefix + the path under DIR: the file's URL, where ~/ stands for any origin. Debug ids (sentry-cli sourcemaps inject, bundler plugins) are read from the files themselves: such files then match events by debug id whatever their release.",
+    options: {
+      ...COMMON,
+      'url-prefix': { type: 'string', desc: 'URL (or ~/path) DIR is served at.', default: '~/' },
+      dist: { type: 'string', desc: "Distribution (the SDK's dist option): the files then match only events of that dist." },
+    },
     examples: ['heed sourcemaps upload --release shop@1.4.0 dist/static --url-prefix ~/static/'],
   };
   const p = parse(spec, argv);
@@ -80,11 +84,12 @@ export async function sourcemapsUpload(argv: string[]): Promise<number> {
     throw new UsageError(`No .map files under '${dir}'; build with source maps on (esbuild --sourcemap, webpack devtool: 'source-map').`);
   const files = maps.flatMap((m) => (existsSync(m.slice(0, -4)) ? [m, m.slice(0, -4)] : [m]));
   const c = await connect(p.values);
+  const dist = p.values.dist as string | undefined;
   const url = base(c, p.values.project, release);
   const done: FileView[] = [];
   for (const [i, f] of files.entries()) {
     const name = prefix + relative(dir, f).split(sep).join('/');
-    const v = await send(c, `${url}?name=${encodeURIComponent(name)}`, readFileSync(f));
+    const v = await send(c, `${url}?name=${encodeURIComponent(name)}${dist ? `&dist=${encodeURIComponent(dist)}` : ''}`, readFileSync(f));
     done.push(v);
     if (!p.values.json) out(`[${i + 1}/${files.length}] ${v.replaced ? 'replaced' : 'uploaded'} ${v.name} (${v.type}, ${kb(v.size)})`);
   }

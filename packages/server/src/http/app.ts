@@ -46,7 +46,7 @@ export function createApp(s: Services): App {
     maxItemBytes: s.config.errors.maxItemBytes,
     frames: s.metrics.registry.counter(
       'heed_sourcemap_frames_total',
-      'Frames of error events whose release has source maps, by outcome (mapped, no_map, no_position).',
+      'Frames of error events that could use an uploaded source map (by release or debug ID), by outcome (mapped, no_map, no_position).',
     ),
   });
   const routes: Array<[string, string]> = [['POST', '/api/:projectId/events']];

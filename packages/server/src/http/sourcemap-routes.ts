@@ -1,6 +1,6 @@
 /**
  * @module Source map API (admin token): upload a release's source maps and minified files (the raw
- * file as the body, its name in `?name=`), list and delete them.
+ * file as the body, its name in `?name=`, its distribution in `?dist=`), list and delete them.
  */
 import { decodeBody, readBody } from '../ingest/index.js';
 import { ApiError, type ErrorCode } from '../kernel/index.js';
@@ -36,7 +36,8 @@ export function sourcemapRoutes(s: Services, maps: SourceMaps): Array<[string, s
         const name = ctx.query.get('name');
         if (!name) throw new ApiError('request.invalid_param', "Give the file's URL as ?name=, e.g. ?name=~/static/app.min.js.map.");
         const body = await readFile(ctx, maps.maxFileBytes);
-        const r = await maps.upload(p.id, ctx.params.version ?? '', name, body);
+        const dist = ctx.query.get('dist') ?? undefined;
+        const r = await maps.upload(p.id, ctx.params.version ?? '', name, body, dist);
         if (!r.ok) throw new ApiError(r.code as ErrorCode, r.message);
         return { status: r.value.replaced ? 200 : 201, body: { ...r.value.file, replaced: r.value.replaced } };
       }),

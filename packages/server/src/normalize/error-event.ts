@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Outcome, ok, reject } from '../kernel/index.js';
-import type { Breadcrumb, ClientInfo, ErrorEvent, ErrorException, ErrorFrame } from './error-types.js';
+import type { Breadcrumb, ClientInfo, DebugImage, ErrorEvent, ErrorException, ErrorFrame } from './error-types.js';
 import { groupEvent } from './fingerprint.js';
 import type { Scrubber } from './scrub.js';
 import { parseUserAgent } from './user-agent.js';
@@ -25,6 +25,7 @@ const LEVELS = new Set(['fatal', 'error', 'warning', 'info', 'debug']);
 const MAX_BREADCRUMBS = 100;
 const MAX_FRAMES = 250;
 const MAX_CHAIN = 10;
+const MAX_IMAGES = 100;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const obj = (v: unknown): Obj => (isObj(v) ? v : {});
@@ -140,6 +141,22 @@ function breadcrumbs(v: unknown, scrub: Scrubber, fallbackTs: number): Breadcrum
   });
 }
 
+/** `debug_meta.images` entries with a type, a file and a debug id, at most MAX_IMAGES. */
+function debugImages(v: unknown): DebugImage[] {
+  const list = obj(v).images;
+  const out: DebugImage[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const raw of list) {
+    const i = obj(raw);
+    const type = str(i.type, 20);
+    const codeFile = typeof i.code_file === 'string' && i.code_file.length <= 500 ? i.code_file : undefined;
+    const debugId = typeof i.debug_id === 'string' && i.debug_id.length <= 64 ? i.debug_id : undefined;
+    if (type && codeFile && debugId) out.push({ type, codeFile, debugId });
+    if (out.length >= MAX_IMAGES) break;
+  }
+  return out;
+}
+
 function headerValue(h: Record<string, string> | undefined, name: string): string | undefined {
   if (!h) return undefined;
   const want = name.toLowerCase();
@@ -249,5 +266,7 @@ export function normalizeErrorEvent(raw: unknown, ctx: ErrorEventContext, envelo
   if (request) ev.request = request;
   if (typeof sdkIn.name === 'string') ev.sdk = { name: sdkIn.name, version: str(sdkIn.version, 50) ?? '' };
   if (fp && fp.length > 0) ev.fingerprint = fp;
+  const images = debugImages(e.debug_meta);
+  if (images.length > 0) ev.debugImages = images;
   return ok({ ...ev, ...groupEvent(ev) });
 }

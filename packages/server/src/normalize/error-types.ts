@@ -44,6 +44,13 @@ export interface ClientInfo {
   runtime?: { name: string; version?: string };
 }
 
+/** A `debug_meta.images[]` entry: the file (`code_file`, as frames name it) and its `debug_id`. */
+export interface DebugImage {
+  type: string;
+  codeFile: string;
+  debugId: string;
+}
+
 /** An error or message event, normalised and scrubbed. Times are epoch milliseconds. */
 export interface ErrorEvent {
   eventId: string;
@@ -75,6 +82,8 @@ export interface ErrorEvent {
   breadcrumbs: Breadcrumb[];
   extra: Record<string, unknown>;
   sdk?: { name: string; version: string };
+  /** `debug_meta.images` (at most 100): which debug id each file carries, for source maps by debug id. */
+  debugImages?: DebugImage[];
   /** The SDK's fingerprint, when it sent one. */
   fingerprint?: string[];
   /** Grouping results: the hash and the parts it was made from (for "why grouped"). */

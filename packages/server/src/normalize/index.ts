@@ -1,7 +1,7 @@
 /** @module Normalize: validated events with per-item outcomes. */
 
 export { type ErrorEventContext, normalizeErrorEvent, sentryTimestamp } from './error-event.js';
-export type { Breadcrumb, ClientInfo, ErrorEvent, ErrorException, ErrorFrame } from './error-types.js';
+export type { Breadcrumb, ClientInfo, DebugImage, ErrorEvent, ErrorException, ErrorFrame } from './error-types.js';
 export { groupEvent, isMessageEvent, normalizeFilename, normalizeFunction, templateMessage } from './fingerprint.js';
 export { type Normalized, normalizeEvents, type Rejected } from './normalize-events.js';
 export { createScrubber, FILTERED, type Scrubber } from './scrub.js';

@@ -4,6 +4,7 @@
  */
 import { decodedMappings, FlattenMap, type TraceMap } from '@jridgewell/trace-mapping';
 import { type Outcome, ok, reject } from '../kernel/index.js';
+import { debugIdOfMap } from './debug-ids.js';
 
 /** A parsed source map, ready for lookups. */
 export interface ParsedMap {
@@ -16,6 +17,8 @@ export interface ParsedMap {
   names: Map<string, string | undefined>;
   /** Display name and absolute URL of a source as seen from a frame's URL. */
   paths: Map<string, { filename: string; absPath: string }>;
+  /** The map's `debug_id` (or `debugId`), canonical, when it carries one. */
+  debugId?: string;
   /** About how much memory the decoded map holds (for the cache's byte budget). */
   approxBytes: number;
 }
@@ -94,8 +97,10 @@ export function parseSourceMap(text: string): Outcome<ParsedMap> {
     if (!sourceIndex.has(s)) sourceIndex.set(s, i);
   });
   const split = new Map<number, string[] | undefined>();
+  const debugId = debugIdOfMap(json as Record<string, unknown>);
   return ok({
     map,
+    ...(debugId ? { debugId } : {}),
     sourceIndex,
     names: new Map(),
     paths: new Map(),
