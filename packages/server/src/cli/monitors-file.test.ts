@@ -146,6 +146,10 @@ describe('monitors files in YAML', () => {
     assert.equal(status.code, s.monitors.some((m: { state: string }) => m.state === 'firing') ? 3 : 0, status.err);
     assert.equal(s.applied, true);
     assert.ok(s.monitors.some((m: { name: string }) => m.name === 'purchase'));
+    const line = (section: string) => s.monitors.find((m: { section: string }) => m.section === section);
+    assert.deepEqual([line('ratios')?.name, line('ratios')?.state], ['conversion', 'no_data']);
+    assert.equal(line('holidays')?.name, 'Europe/Paris');
+    assert.match(line('holidays')?.detail, /^2 date\(s\) declared; (next \d{4}-\d\d-\d\d|none ahead)$/);
     const bad = heed(['apply', join(dir, 'bad-schema.yaml'), '--port', port, '--data', data, '--yes'], {});
     assert.equal(bad.code, 1);
     assert.match(bad.err, /kpis\.checkout\.started\.direction \(line 5, column 16\)/);

@@ -1,7 +1,8 @@
 /**
  * @module How production measures up against each declaration: every KPI's last 24 hours against
- * the same hours a week earlier and whether an incident about it is open, every funnel's
- * conversions, every rule's state, and which checks and heartbeats are declared.
+ * the same hours a week earlier and whether an incident about it is open, every funnel's and
+ * ratio's conversions, every rule's state, the declared holidays, and which checks and heartbeats
+ * are declared.
  */
 import type { Incident } from '../alert/index.js';
 import type { SeriesRegistry, Storage } from '../store/index.js';
@@ -79,6 +80,32 @@ export async function monitorStatus(
       name,
       state: inc ? 'firing' : noData ? 'no_data' : 'ok',
       detail: inc ? `incident #${inc.id}: ${inc.title}; ${detail}` : detail,
+    });
+  }
+  for (const [name, r] of Object.entries(d.ratios ?? {})) {
+    const a = await countOf(r.denominator);
+    const b = await countOf(r.numerator);
+    const pct = (num: number, den: number) => `${((num / den) * 100).toFixed(1)}%`;
+    const inc = firing((x) => x.key === `ratio:${name}`);
+    const detail =
+      a && b && a.now > 0
+        ? `${r.numerator} / ${r.denominator} ${pct(b.now, a.now)} in the last 24 h${a.before > 0 ? ` (a week ago ${pct(b.before, a.before)})` : ''}`
+        : `no ${r.denominator} events in the last 24 h`;
+    lines.push({
+      section: 'ratios',
+      name,
+      state: inc ? 'firing' : a && b && a.now > 0 ? 'ok' : 'no_data',
+      detail: inc ? `incident #${inc.id}: ${inc.title}; ${detail}` : detail,
+    });
+  }
+  if (d.holidays && d.holidays.dates.length > 0) {
+    const today = new Date(nowMs).toISOString().slice(0, 10);
+    const next = d.holidays.dates.find((x) => x >= today);
+    lines.push({
+      section: 'holidays',
+      name: d.holidays.timeZone,
+      state: 'declared',
+      detail: `${d.holidays.dates.length} date(s) declared; ${next ? `next ${next}` : 'none ahead'}`,
     });
   }
   const ids = await managedIds(deps.store, projectId);
