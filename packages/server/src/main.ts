@@ -13,16 +13,17 @@ import { createLiveHub } from './api/index.js';
 import { type CheckSignal, createChecks } from './checks/index.js';
 import { joinCluster } from './cluster/index.js';
 import type { Config } from './config/index.js';
-import { createDetectionEngine, type EngineEvent } from './detect/index.js';
+import { createLiveDetection } from './detect/index.js';
 import { type App, createApp, createHttpMetrics, createProjectKeys, createRateLimiter, type Services } from './http/index.js';
 import { createErrorPipeline } from './issues/index.js';
 import { type Clock, createLogger, type Logger, registerProcessMetrics, systemClock } from './kernel/index.js';
 import { createLiveMonitors } from './monitors/index.js';
-import { createOutbox, sendToChannel } from './notify/index.js';
+import { createNotifications } from './notify/index.js';
 import { createReleaseReporter, openReleaseRegistry } from './releases/index.js';
 import {
   adminTokenFor,
   createProject,
+  createPruner,
   createSeriesRegistry,
   createWriter,
   openStore,
@@ -92,31 +93,20 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   // Declared KPI settings (direction, sensitivity) and live funnels: see monitors/live.ts.
   const monitors = await createLiveMonitors({ store, registry, onError: (err) => log.error('saving funnel state failed', { err }) });
   const errorRates = errorRateDetection(monitors.optionsFor); // the `errors` KPI, per busy issue too: spikes only
-  const detection = createDetectionEngine({
+  // Anomalies are logged and the last 1000 kept for the API; the alert engine subscribes below.
+  const { detection, anomalies, saveStates } = await createLiveDetection({
     ...errorRates.detection,
+    store,
+    log,
     series: (id) => registry.get(id),
-    getMeta: (k) => store.getMeta(k),
-    setMeta: (k, v) => store.setMeta(k, v),
     graceMs: config.detect.graceMs,
     ...(cluster && { owns: cluster.owns }),
   });
-  await detection.load();
   if (!cluster) writer.onCommit((d) => detection.onCommit(d, clock()));
   if (!cluster) writer.onCommit((d) => monitors.onCommit(d, clock()));
   monitors.onChange(() => detection.reconfigure());
-  // Anomalies are logged and the last 1000 kept for the API; the alert engine subscribes below.
-  const anomalies: EngineEvent[] = [];
-  detection.onEvent((e) => {
-    anomalies.push(e);
-    if (anomalies.length > 1000) anomalies.shift();
-    log.info('anomaly', { projectId: e.series.projectId, kpi: e.series.kpi, tags: e.series.tags, ts: e.ts, verdict: e.verdict });
-  });
 
   const linkSecret = await secretFor(store, LINK_SECRET_META);
-  const deliveries = metrics.registry.counter(
-    'heed_notify_deliveries_total',
-    'Notification delivery attempts by channel kind and outcome (delivered, retry, failed).',
-  );
   let publicUrl = config.server.publicUrl || `http://${config.server.host}:${config.server.port}`;
   const releases = await openReleaseRegistry(store);
   const alertEngine = createAlertEngine({
@@ -131,23 +121,17 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
     queued: (incidentId) => outbox.queuedFor(incidentId),
   });
   const alerts = cluster ? cluster.alerts(alertEngine) : alertEngine;
-  const outbox = createOutbox({
+  // Notifications: a durable outbox (with its metrics) whose outcomes go back to the incident's timeline.
+  const outbox = createNotifications({
     store,
     clock,
     log,
-    publicUrl: () => publicUrl,
+    metrics: metrics.registry,
     linkSecret,
-    maxAttempts: config.notify.maxAttempts,
-    timeoutMs: config.notify.timeoutMs,
-    send: sendToChannel,
-    deliveries,
-    onOutcome: (item, _channel, ok, text) => {
-      void alerts.delivered(item.incidentId, ok, text).catch((err: unknown) => log.error('recording a delivery failed', { err }));
-    },
+    settings: config.notify,
+    publicUrl: () => publicUrl,
+    delivered: (incidentId, ok, text) => alerts.delivered(incidentId, ok, text),
   });
-  metrics.registry.gauge('heed_notify_outbox_pending', 'Notifications waiting to be delivered (including retries).', () => [
-    [outbox.pending()],
-  ]);
   const signal = (s: ReturnType<typeof signalFromAnomaly>) => {
     if (s) void alerts.signal(s).catch((err: unknown) => log.error('alert engine failed', { err }));
   };
@@ -229,29 +213,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
   let judge: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
   let saveTimer: NodeJS.Timeout | undefined;
-  const saveDetection = () =>
-    detection.save().catch((err: unknown) => {
-      log.error('saving detector state failed', { err });
-    });
-  const prune = async () => {
-    const now = clock();
-    const r = config.retention;
-    try {
-      const n = await store.prune({
-        rawReceivedBeforeMs: now - r.rawEventsHours * 3600_000,
-        bucketsBefore: {
-          1: Math.floor(now / 1000) - r.secondsHours * 3600,
-          60: Math.floor(now / 1000) - r.minutesDays * 86400,
-          3600: Math.floor(now / 1000) - r.hoursDays * 86400,
-        },
-      });
-      if (n > 0) log.info('pruned expired rows', { rows: n });
-      const e = await store.errors.prune(now - config.errors.eventRetentionDays * 86400_000);
-      if (e > 0) log.info('pruned expired error events', { rows: e });
-    } catch (err) {
-      log.error('prune failed', { err });
-    }
-  };
+  const prune = createPruner(store, { ...config.retention, errorEventDays: config.errors.eventRetentionDays }, clock, log);
   const judgeAt = async (now: number) => {
     detection.tick(now);
     rules.tick(now);
@@ -275,7 +237,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       if (!cluster) void outbox.start(); // in a cluster the leader delivers (cluster/outbox-lead.ts)
       checks.start();
       pruneTimer = setInterval(prune, 600_000);
-      saveTimer = setInterval(saveDetection, 60_000);
+      saveTimer = setInterval(saveStates, 60_000);
       reports.start();
       tick.unref();
       pruneTimer.unref();
@@ -296,7 +258,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
       await writer.flush();
       await outbox.stop();
       detection.tick(clock());
-      await saveDetection();
+      await saveStates();
       stopProcessMetrics();
       await cluster?.stop();
       await store.close();

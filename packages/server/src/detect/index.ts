@@ -13,17 +13,12 @@ export {
   detectorConfig,
   KIND_DEFAULTS,
 } from './detector.js';
-export {
-  ATTRIBUTION_MEMORY_SECONDS,
-  createDetectionEngine,
-  type DetectionEngine,
-  type EngineDeps,
-  type EngineEvent,
-  type SavedSeries,
-} from './engine.js';
+export { createDetectionEngine, type DetectionEngine, type EngineDeps, type EngineEvent, type SavedSeries } from './engine.js';
 export { type ExpectedBand, type ExpectedInput, type ExpectedPoint, expectedBand } from './expected-band.js';
+export { createLiveDetection, type LiveDetection, type LiveDetectionDeps } from './live-detection.js';
 export { primedState } from './prime.js';
 export { createBaseline, expectAt, learn } from './seasonal-baseline.js';
+export { ATTRIBUTION_MEMORY_SECONDS } from './segment-memory.js';
 export { restingSurprise, SURPRISE_TUNING, type SurpriseState, surprise } from './surprise.js';
 export { lnGamma } from './tail-probability.js';
 export type {

@@ -4,6 +4,7 @@ import type { Storage } from './types.js';
 
 export { mergeInto } from './aggregate.js';
 export { createMemoryStore } from './memory/memory-store.js';
+export { createPruner, type RetentionSettings } from './retention.js';
 export {
   createSeriesRegistry,
   hashedSeriesId,
