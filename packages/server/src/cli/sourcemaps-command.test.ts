@@ -59,6 +59,22 @@ it('uploads the maps and minified files of a build folder for a release, and lis
     ],
   );
   assert.match(heed('sourcemaps', 'list', '--release', 'shop@0.1.0').out, /No files for shop@0\.1\.0/);
+  // --dist: the same names under a dist are other files (not replacements), listed with their dist.
+  const withDist = heed('sourcemaps', 'upload', '--release', 'shop@1.0.0', dist, '--url-prefix', '~/static/', '--dist', 'web-7', '--json');
+  assert.equal(withDist.code, 0, withDist.err);
+  assert.deepEqual(
+    (JSON.parse(withDist.out) as Array<{ replaced: boolean; dist?: string }>).map((f) => [f.replaced, f.dist]),
+    [
+      [false, 'web-7'],
+      [false, 'web-7'],
+      [false, 'web-7'],
+      [false, 'web-7'],
+    ],
+  );
+  const listed = JSON.parse(heed('sourcemaps', 'list', '--release', 'shop@1.0.0', '--json').out) as Array<{ dist?: string }>;
+  assert.equal(listed.length, 8);
+  assert.equal(listed.filter((f) => f.dist === 'web-7').length, 4);
+  assert.equal(heed('sourcemaps', 'upload', '--release', 'shop@1.0.0', dist, '--dist', 'has space').code, 1, 'a bad dist is refused');
   writeFileSync(join(dist, 'js', 'broken.js.map'), '{"version": 3, "sources": [], "mappings": "!!"}');
   const bad = heed('sourcemaps', 'upload', '--release', 'shop@1.0.0', join(dist, 'js'));
   assert.equal(bad.code, 1);
