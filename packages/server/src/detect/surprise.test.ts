@@ -121,6 +121,24 @@ describe('surprise', () => {
     );
   });
 
+  it('scores a stay in values the series seldom takes, which the residual and the steps miss', () => {
+    const z = normals(6);
+    const u = () => 0.5 + Math.atan(z()) / Math.PI; // uniform enough on (0, 1)
+    const st = restingSurprise();
+    // Readings spread over 0..90, and 1 in 100 between 90 and 100; the residual stays calm throughout.
+    for (let i = 0; i < 4000; i++) surprise(st, Math.abs(z()), i % 100 === 0 ? 90 + 10 * u() : 90 * u());
+    const onset = SURPRISE_TUNING.suppressAbove / (SURPRISE_TUNING.suppressAbove + 5);
+    const common = Array.from({ length: 60 }, () => surprise(st, Math.abs(z()), 90 * u()));
+    assert.ok(Math.max(...common) < onset, `common readings stay calm: ${Math.max(...common)}`);
+    // Sixty readings in the rare top tenth, with small steps and a calm residual.
+    const rare = Array.from({ length: 60 }, () => surprise(st, Math.abs(z()), 90 + 10 * u()));
+    assert.ok(Math.max(...rare) >= onset, `a stay in rare values is an onset: ${Math.max(...rare)}`);
+    // A state saved before the histogram existed carries on.
+    const old = st.slice(0, 17);
+    for (let i = 0; i < 50; i++) assert.ok(Number.isFinite(surprise(old, Math.abs(z()), 90 * u())));
+    assert.equal(old.length, st.length);
+  });
+
   it('carries on from a state saved before the record of crossings existed', () => {
     const z = normals(4);
     const st = restingSurprise();

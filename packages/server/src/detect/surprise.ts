@@ -4,9 +4,11 @@
  * standardised residual |x - expected| / scale is compared with the long-window distribution of
  * that same mean, and scored by its Gaussian tail probability p. The size of each step of the
  * reading, |x - previous x| over its own long-run mean, is scored the same way (a short mean against
- * its long distribution, weighted by stepWeight), and the larger -log10 p of the two is the level:
- * a change of noise regime or a burst of jumps that the seasonal residual misses (the baseline
- * follows them) still shows in the steps. A reading beyond every reading so
+ * its long distribution, weighted by stepWeight), and so is how rare the recent readings are in the
+ * series' own histogram of readings (NAB's "relative entropy" idea: a mean surprisal over a longer
+ * short window, weighted by histWeight). The largest -log10 p of the three is the level: a change of
+ * noise regime, a burst of jumps or a drift into values the series seldom takes, that the seasonal
+ * residual misses (the baseline follows them), still shows. A reading beyond every reading so
  * far (by a margin) scores as p = 1e-6 at least. Any other p is then checked against the
  * series' own record: how often its level has climbed past 1, 2, 3, 4 (-log10 p) before. A series
  * whose level often crosses 2 (bursty tweets) has its 2 read as the rate it really happens at,
@@ -51,6 +53,14 @@ export const SURPRISE_TUNING = Object.freeze({
   calibLevels: 4,
   /** Points a crossing stands for: the short mean stays above a level it crossed for a few points. */
   calibCluster: 3,
+  /** Bins of the histogram of readings (over the range seen so far): the third feature is how rare the recent readings' bins are. */
+  histBins: 10,
+  /** Points in the histogram's short window (the mean surprisal -ln p of the readings' bins that is scored). */
+  histShortPoints: 40,
+  /** Points the histogram and the long distribution of that mean remember (it forgets faster than the long window). */
+  histLongPoints: 1000,
+  /** The histogram's -log10 p is multiplied by this before it is compared with the others. */
+  histWeight: 1.7,
 });
 
 const LN10 = Math.LN10;
@@ -60,19 +70,24 @@ const SCALE = 5;
 const REC = 8;
 /** Where the step statistics start in the state (after the record). */
 const STEP = REC + SURPRISE_TUNING.calibLevels;
+/** Where the histogram feature starts: points counted, short mean, long mean, long variance, then the bins. */
+const HIST = STEP + 5;
+const SIZE = HIST + 4 + SURPRISE_TUNING.histBins;
 
 /**
  * The score's state: [short mean, long mean, long variance, points seen, lowest, highest,
  * suppressing (1 after an onset until the short mean is calm again; a count in older states),
  * last level, then the rate per point of upward crossings of levels 1..calibLevels, then the steps':
  * previous reading, long-run mean step, short mean, long mean and long variance of the short mean
- * of the standardised step]. States saved without the step statistics start them.
+ * of the standardised step], then the histogram's: points counted, short mean, long mean and long
+ * variance of the short mean of the bin surprisal, and the histBins frequencies. States saved
+ * without the step or histogram statistics start them.
  */
 export type SurpriseState = number[];
 
 /** A score that has seen nothing. */
 export function restingSurprise(): SurpriseState {
-  return new Array<number>(STEP + 5).fill(0);
+  return new Array<number>(SIZE).fill(0);
 }
 
 /** Six decimals (the statistics are in standardised units): far finer than their noise, and a small saved state. */
@@ -96,6 +111,39 @@ function calibrated(st: SurpriseState, level: number, n: number): number {
 }
 
 /**
+ * The third feature, a change of distribution: the surprisal -ln p of the reading's bin (of
+ * histBins over the range before it) under the histogram's long-run frequencies (half a count of
+ * prior per bin, as Jeffreys'), its short mean scored against that mean's long distribution.
+ * Updates its part of the state; returns its -log10 p times histWeight (0 while it warms up).
+ */
+function histogramLevel(st: SurpriseState, x: number, lo: number, hi: number): number {
+  const T = SURPRISE_TUNING;
+  const nb = T.histBins;
+  const n0 = st[HIST] ?? 0;
+  const span = hi - lo;
+  const bin = span > 0 && Number.isFinite(x) ? Math.max(0, Math.min(nb - 1, Math.floor((nb * (x - lo)) / span))) : 0;
+  const n = Math.min(n0 + 1, T.histLongPoints);
+  const a = 1 / n;
+  const u = n0 > 0 ? Math.min(-Math.log(((st[HIST + 4 + bin] ?? 0) * n0 + 0.5) / (n0 + 0.5 * nb)), T.clip) : 0;
+  const m0 = st[HIST + 1] ?? 0;
+  const mu0 = st[HIST + 2] ?? 0;
+  const v0 = st[HIST + 3] ?? 0;
+  const m = m0 + Math.max(1 / T.histShortPoints, a) * (u - m0);
+  const level = n0 >= T.warmupPoints && v0 > 0 ? (T.histWeight * -lnNormalUpper((m - mu0) / Math.sqrt(v0 + T.varianceFloor))) / LN10 : 0;
+  const d = m - mu0;
+  st[HIST] = n;
+  st[HIST + 1] = fixed(m, 4);
+  st[HIST + 2] = r6(mu0 + a * d);
+  st[HIST + 3] = r6((1 - a) * (v0 + a * d * d));
+  // The frequencies to five decimals (a point moves them by 1/histLongPoints).
+  for (let i = 0; i < nb; i++) {
+    const h = st[HIST + 4 + i] ?? 0;
+    st[HIST + 4 + i] = fixed(h + a * ((i === bin ? 1 : 0) - h), 5);
+  }
+  return level;
+}
+
+/**
  * Scores one point, given its standardised residual (|x - expected| / scale) and its reading, and
  * updates the state in place. Returns the score in [0, 1).
  */
@@ -108,6 +156,8 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
     st[3] = 1;
     st[STEP] = x;
   }
+  // A state saved before the histogram existed: it starts here (its own count warms it up).
+  for (let i = st.length; i < SIZE; i++) st[i] = 0;
   const m0 = st[0] ?? 0;
   const mu0 = st[1] ?? 0;
   const v0 = st[2] ?? 0;
@@ -137,6 +187,7 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
   if (k0 >= T.warmupPoints && sv0 > 0) {
     raw = Math.max(raw, (T.stepWeight * -lnNormalUpper((sm - smu0) / Math.sqrt(sv0 + T.varianceFloor))) / LN10);
   }
+  raw = Math.max(raw, histogramLevel(st, x, lo0, hi0));
   let level = raw >= 1 ? calibrated(st, raw, k0) : raw;
   // A new extreme keeps its level (it is news however often the series has been noisy) and is
   // recorded as a crossing of every level.
