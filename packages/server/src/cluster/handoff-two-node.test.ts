@@ -11,7 +11,15 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDetector, primedState } from '../detect/index.js';
 import { hashedSeriesId } from '../store/index.js';
-import { type ChildHeed, clickHouseAvailable, startChildHeed, startTestClickHouse, type TestClickHouse } from '../test-support/index.js';
+import {
+  type ChildHeed,
+  clickHouseAvailable,
+  loggedLines as logged,
+  startChildHeed,
+  startTestClickHouse,
+  type TestClickHouse,
+  waitUntil as until,
+} from '../test-support/index.js';
 import { score } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'heed-handoff-'));
@@ -27,19 +35,6 @@ after(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const logged = (node: ChildHeed, msg: string) =>
-  node
-    .stderr()
-    .split('\n')
-    .filter((l) => l.includes(`"${msg}"`))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-const until = async (what: string, ok: () => boolean | Promise<boolean>, ms: number) => {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-};
 const send = (node: ChildHeed, events: object[]) =>
   fetch(`${node.url}/api/${node.project.id}/events`, {
     method: 'POST',

@@ -12,7 +12,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ChildHeed, clickHouseAvailable, startChildHeed, startTestClickHouse, type TestClickHouse } from '../test-support/index.js';
+import {
+  adminApi as api,
+  type ChildHeed,
+  clickHouseAvailable,
+  loggedLines as logged,
+  startChildHeed,
+  startTestClickHouse,
+  type TestClickHouse,
+  waitUntil as until,
+} from '../test-support/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'heed-outbox-two-node-'));
 let ch: TestClickHouse | undefined;
@@ -29,27 +38,6 @@ after(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const logged = (node: ChildHeed, msg: string) =>
-  node
-    .stderr()
-    .split('\n')
-    .filter((l) => l.includes(`"${msg}"`))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-const until = async (what: string, ok: () => boolean | Promise<boolean>, ms: number) => {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-};
-const api = async <T>(node: ChildHeed, path: string, init: RequestInit = {}): Promise<T> => {
-  const r = await fetch(`${node.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json' },
-  });
-  assert.ok(r.ok, `${path}: ${r.status} ${await r.clone().text()}`);
-  return (await r.json()) as T;
-};
 const listen = async (s: Server) => {
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));

@@ -9,7 +9,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ChildHeed, clickHouseAvailable, startChildHeed, startTestClickHouse, type TestClickHouse } from '../test-support/index.js';
+import {
+  adminApi as api,
+  type ChildHeed,
+  clickHouseAvailable,
+  loggedLines as logged,
+  startChildHeed,
+  startTestClickHouse,
+  type TestClickHouse,
+  waitUntil as until,
+} from '../test-support/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'heed-two-node-'));
 let ch: TestClickHouse | undefined;
@@ -28,28 +37,6 @@ after(async () => {
 
 const PER_BATCH = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const api = async <T>(node: ChildHeed, path: string, init: RequestInit = {}): Promise<T> => {
-  const r = await fetch(`${node.url}${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${node.adminToken}`, 'content-type': 'application/json' },
-  });
-  assert.ok(r.ok, `${path}: ${r.status} ${await r.clone().text()}`);
-  return (await r.json()) as T;
-};
-/** Log lines (JSON) a child wrote with this message. */
-const logged = (node: ChildHeed, msg: string) =>
-  node
-    .stderr()
-    .split('\n')
-    .filter((l) => l.includes(`"${msg}"`))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-const until = async (what: string, ok: () => boolean | Promise<boolean>, ms: number) => {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-};
 
 describe('two nodes on one ClickHouse', () => {
   it('survive kill -9 of one node: no acknowledged event lost, ownership and lead move, one incident', { timeout: 120_000 }, async (t) => {

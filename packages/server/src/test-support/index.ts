@@ -1,6 +1,7 @@
 /** @module Shared test fixtures. */
 
 export { type ChildHeed, startChildHeed } from './child-heed.js';
+export { adminApi, loggedLines, waitUntil } from './child-tools.js';
 export { clickHouseAvailable, freePort, startTestClickHouse, type TestClickHouse } from './clickhouse-server.js';
 export { normalDraw, poissonDraw } from './poisson.js';
 export { MONDAY, type ReleaseSeriesOptions, releaseSeries, seeded, weekShape } from './release-series.js';
