@@ -96,3 +96,23 @@ describe('segment attribution', () => {
     assert.equal(calm.verdict, 'none');
   });
 });
+
+it('a KPI within its noise has nothing to attribute, even when one value wobbles most', () => {
+  // The demo's shape: +4% in total (z 1.3), Edge +15% on 75 expected.
+  const seg = (browser: string, observed: number, expected: number) => ({ tags: { browser }, observed, expected });
+  const a = attributeSegments(0, 300, [
+    seg('Chrome', 551, 529.6),
+    seg('Safari', 240, 237.7),
+    seg('Firefox', 118, 111.7),
+    seg('Edge', 86, 74.6),
+  ]);
+  assert.equal(a.verdict, 'none', a.summary);
+  // The same shape ten times busier is a real rise (z ~4), spread across values.
+  const busy = attributeSegments(0, 300, [
+    seg('Chrome', 5510, 5296),
+    seg('Safari', 2400, 2377),
+    seg('Firefox', 1180, 1117),
+    seg('Edge', 860, 746),
+  ]);
+  assert.equal(busy.verdict, 'broad', busy.summary);
+});

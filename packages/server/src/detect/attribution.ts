@@ -46,6 +46,8 @@ export interface Attribution {
 const MIN_SHARE = 0.6;
 /** Least own surprise of a value named alone. */
 const MIN_Z = 3;
+/** Below this |z| the KPI's total is within its noise: nothing to attribute (a +4% wobble is no "broad rise"). */
+const NOISE_Z = 2;
 
 const changeOf = (o: number, e: number) => (e > 0 ? o / e - 1 : null);
 const pct = (c: number | null) => (c === null ? 'new' : `${c >= 0 ? '+' : ''}${Math.round(c * 100)}%`);
@@ -107,7 +109,8 @@ export function attributeSegments(from: number, to: number, series: readonly Seg
     summary,
   });
   const top = segments[0];
-  if (!top || D === 0 || Math.abs(zOf(O, E)) < 1) return out('none', 'no segment stands out: the KPI as a whole is close to expected');
+  if (!top || D === 0 || Math.abs(zOf(O, E)) < NOISE_Z)
+    return out('none', 'no segment stands out: the KPI as a whole is close to expected');
   const describe = (s: SegmentShare) =>
     `${s.tag}=${s.value}: ${pct(s.change)} (expected ~${formatAmount(s.expected)}, saw ${formatAmount(s.observed)})`;
   const topChange = Math.abs(top.change ?? 1);
