@@ -8,8 +8,10 @@ import type { BucketDelta } from '../store/index.js';
 
 /** Data older than this when it arrives is history (a backfill), judged per minute. */
 export const HISTORY_AGE_SECONDS = 600;
-/** While history keeps arriving (and this long after), silence up to now is not judged. */
+/** While history or a catch-up keeps arriving (and this long after), silence up to now is not judged. */
 const BACKFILL_QUIET_MS = 5000;
+/** Live data this late (s) is a catch-up (a client back online, the recent part of a backfill), not a client's cadence. */
+const CATCH_UP_LATE_S = 10;
 
 /** What waits to be judged of one series, and how far it was judged. */
 export interface Timeline {
@@ -46,15 +48,20 @@ export function intake(t: Timeline, d: BucketDelta, isCount: boolean, nowMs: num
   const sec = t.cursor > 0 && d.ts + 1 <= t.cursor ? Math.floor(t.cursor) : d.ts;
   if (isCount) t.open.set(sec, (t.open.get(sec) ?? 0) + d.count);
   else t.open.set(sec, d.last);
-  return nowMs === undefined ? undefined : nowMs / 1000 - d.ts - 1;
+  if (nowMs === undefined) return undefined;
+  const late = nowMs / 1000 - d.ts - 1;
+  // A catch-up sent in several batches: the seconds after this one may still be on their way, so
+  // the time up to now is not judged silent until it has stopped arriving (as for history).
+  if (late > CATCH_UP_LATE_S) t.backfillUntil = Math.max(t.backfillUntil, nowMs + BACKFILL_QUIET_MS);
+  return late;
 }
 
 /** Learns the lateness of a commit's oldest data (`late`, s) at `nowMs`: a client's batching cadence. */
 export function learnLag(t: Timeline, late: number, nowMs: number): void {
   const decayed = t.lag * 2 ** (-(nowMs - t.lagAt) / 60_000);
-  // A commit whose oldest data is more than 10 s late is a catch-up (a client back online
-  // or a backfill), not the client's cadence: it does not lengthen the wait.
-  t.lag = late <= 10 ? Math.max(late, decayed) : decayed;
+  // A commit whose oldest data is a catch-up (a client back online or a backfill) is not the
+  // client's cadence: it does not lengthen the wait.
+  t.lag = late <= CATCH_UP_LATE_S ? Math.max(late, decayed) : decayed;
   t.lagAt = nowMs;
 }
 
