@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createDetector, type DetectorState, type Tuning } from '../packages/server/src/detect/index.js';
 import { generate, INCIDENT_KINDS, type IncidentKind, poisson, rng } from './kpi-series.js';
 import { REPO_ROOT } from './nab-lib.js';
-import { ringBytesPerSeries } from './ring-memory.js';
+import { ringBytesPerSeries, savedRingBytes } from './ring-memory.js';
 
 const WEEKS = 5;
 const LEARN_WEEKS = 2;
@@ -156,9 +156,11 @@ const cost = {
   maxStateBytes: Math.max(...stateBytes),
   // The live engine's attribution memory, per series of a KPI watched in segments (others hold none).
   attributionRingBytes: Math.round(await ringBytesPerSeries()),
+  // What the ring adds to such a series' saved state (detect.states.v1), on top of the state above.
+  attributionRingSavedBytes: savedRingBytes(),
 };
 console.log(
-  `cost: ${cost.medianMicrosecondsPerPoint.toFixed(2)} µs per point (median over series), state ${cost.medianStateBytes} B as JSON (max ${cost.maxStateBytes}); attribution ring ${cost.attributionRingBytes} B in memory per segment series`,
+  `cost: ${cost.medianMicrosecondsPerPoint.toFixed(2)} µs per point (median over series), state ${cost.medianStateBytes} B as JSON (max ${cost.maxStateBytes}); attribution ring ${cost.attributionRingBytes} B in memory and ${cost.attributionRingSavedBytes} B more saved per segment series`,
 );
 mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(

@@ -1,6 +1,7 @@
 /**
  * @module Memory of the live engine's per-series attribution ring (detect/contribution-ring.ts):
- * heap and array-buffer bytes per ring, measured over many full rings after a forced collection.
+ * heap and array-buffer bytes per ring, measured over many full rings after a forced collection,
+ * and what a saved ring adds to its series' saved state.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -37,4 +38,11 @@ export async function ringBytesPerSeries(n = 5000): Promise<number> {
   }
   held = [];
   return runs.sort((a, b) => a - b)[1] as number;
+}
+
+/** Bytes a ring adds to its series' saved state (the `"ring":{...}` member of its JSON, with its comma). */
+export function savedRingBytes(): number {
+  const r = createContributionRing();
+  for (let s = 0; s < 3600; s += 7) r.add(1_800_000_000 + s, 7, 35, 35.5);
+  return JSON.stringify({ ring: r.save() }).length - 2 + 1;
 }

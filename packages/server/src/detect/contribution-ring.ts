@@ -3,7 +3,8 @@
  * for two minutes, per minute for the hour, so a segment's share of an anomaly can be told over the
  * anomaly's own window. Fixed size, under 1 KB a series: past slots are 16-bit floats (about 0.05%
  * relative precision, integers exact to 2048) in one array, the slot being filled is summed at full
- * precision; which time a slot holds follows from the newest slot (no id per slot).
+ * precision; which time a slot holds follows from the newest slot (no id per slot). Saved as that
+ * newest second and the slots' bytes in base64 (about 1 KB), and restored at the same times.
  */
 
 const FINE_SECONDS = 120;
@@ -51,6 +52,19 @@ export interface ContributionRing {
    * A run of evidence often starts a few seconds early on a chance low; the segments are compared from here.
    */
   onset(from: number, to: number, sign: number): number;
+  /** The ring as saved (a restart restores it with restoreContributionRing); undefined while it has seen nothing. */
+  save(): SavedRing | undefined;
+}
+
+/** A ring as saved: which second its newest slot holds (the other slots' times follow) and its slots. */
+export interface SavedRing {
+  /** The newest per-second slot's epoch second; the newest per-minute slot is its minute. */
+  newest: number;
+  /**
+   * Base64 of the 16-bit slots (little-endian, in memory order), then the newest slots' sums still
+   * being filled, as 64-bit floats: per second and per minute observed, then per second and per minute expected.
+   */
+  slots: string;
 }
 
 // Each ring's cells: fine observed, fine expected, coarse observed, coarse expected (16-bit floats).
@@ -62,6 +76,8 @@ const OBSERVED_AT = [0, 2 * FINE_SECONDS];
 const CELLS = 2 * (FINE_SECONDS + COARSE_SLOTS);
 /** Per ring and tier (fine, coarse): the newest slot's id (time / slot size), its observed, its expected, not yet packed. */
 const HEADS = 6;
+/** A saved ring's bytes: its cells, then its heads' sums (the ids follow from `newest`). */
+const SAVED_BYTES = 2 * CELLS + 8 * (HEADS - 2);
 
 /**
  * Rings live in shared slabs of 256 (a typed array of their own would cost ~250 bytes more each);
@@ -145,6 +161,24 @@ class Ring implements ContributionRing {
     return best;
   }
 
+  save(): SavedRing | undefined {
+    const newest = this.head[this.h0 + FINE] as number;
+    if (newest < 0) return undefined;
+    const bytes = Buffer.alloc(SAVED_BYTES);
+    for (let i = 0; i < CELLS; i++) bytes.writeUInt16LE(this.cells[this.c0 + i] as number, 2 * i);
+    for (let i = 2; i < HEADS; i++) bytes.writeDoubleLE(this.head[this.h0 + i] as number, 2 * CELLS + 8 * (i - 2));
+    return { newest, slots: bytes.toString('base64') };
+  }
+
+  /** Takes the slots of a saved ring (`bytes` checked by the caller): every slot keeps its time. */
+  restore(newest: number, bytes: Buffer): void {
+    for (let i = 0; i < CELLS; i++) this.cells[this.c0 + i] = bytes.readUInt16LE(2 * i);
+    // Both tiers' heads move with each point (put is called for both with the same time): the minute's follows from the second's.
+    this.head[this.h0 + FINE] = newest;
+    this.head[this.h0 + COARSE] = Math.floor(newest / (SIZE[COARSE] as number));
+    for (let i = 2; i < HEADS; i++) this.head[this.h0 + i] = bytes.readDoubleLE(2 * CELLS + 8 * (i - 2));
+  }
+
   /** Observed (which 0) or expected (1) of slot `id` of a tier; 0 when outside its memory. */
   private read(tier: number, id: number, which: number): number {
     const head = this.head[this.h0 + tier] as number;
@@ -189,4 +223,18 @@ class Ring implements ContributionRing {
 /** Creates an empty ring. */
 export function createContributionRing(): ContributionRing {
   return new Ring();
+}
+
+/**
+ * The ring `saved` was made from, each slot at its own time: points added after a gap file as they
+ * would have without the restart (the seconds skipped over hold nothing). Undefined when `saved` is not a saved ring.
+ */
+export function restoreContributionRing(saved: SavedRing): ContributionRing | undefined {
+  if (!Number.isSafeInteger(saved?.newest) || saved.newest < 0 || typeof saved.slots !== 'string') return undefined;
+  const bytes = Buffer.from(saved.slots, 'base64');
+  if (bytes.length !== SAVED_BYTES) return undefined;
+  for (let i = 2 * CELLS; i < SAVED_BYTES; i += 8) if (!Number.isFinite(bytes.readDoubleLE(i))) return undefined;
+  const r = new Ring();
+  r.restore(saved.newest, bytes);
+  return r;
 }

@@ -1,12 +1,14 @@
 /**
  * @module The live detection engine: listens to commits, turns per-second bucket deltas into points
  * (with silence reported as zero counts, so a collapse is seen even when nothing arrives), steps each
- * series' detector, and persists the states so a restart neither re-learns nor re-alerts.
+ * series' detector, and persists the states (with the segments' attribution rings) so a restart
+ * neither re-learns nor re-alerts, and attributes the last hour as before it.
  * Time comes from the caller's `tick(now)`; the engine reads no clock. Each series' intake, lag and
  * replay are in series-timeline.ts; the segments' rings and attribution in segment-memory.ts.
  */
 import type { BucketDelta, SeriesRow } from '../store/index.js';
 import type { Attribution } from './attribution.js';
+import type { SavedRing } from './contribution-ring.js';
 import { createDetector, type Detector, type DetectorOptions } from './detector.js';
 import { createSegmentMemory, type SegmentHolder } from './segment-memory.js';
 import { createTimeline, graceOf, HISTORY_AGE_SECONDS, intake, learnLag, replay, type Timeline } from './series-timeline.js';
@@ -96,6 +98,11 @@ export interface SavedSeries {
   cursor: number;
   state: DetectorState;
   alerting?: boolean;
+  /**
+   * A segment's attribution ring (one node only: `save`, not `states`, which a cluster hands over
+   * every few seconds). Absent in states saved before rings were: their segments start with empty rings.
+   */
+  ring?: SavedRing;
 }
 
 /** A tracked series: its timeline, detector and state, and its ring when it is one of a KPI's segments. */
@@ -104,6 +111,10 @@ interface Tracked extends Timeline, SegmentHolder {
   state: DetectorState;
   /** True from an alert until the series is normal again (then a recovery is raised). */
   alerting: boolean;
+  /** True from a restore from saved state (one node) until the engine first hears the time (the restart). */
+  restored?: boolean;
+  /** Seconds before this (the restart) are unknown to detection: the process was down; data for them is stored, not judged. */
+  unknownBefore?: number;
 }
 
 /** Creates the engine. */
@@ -117,6 +128,23 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     (id) => deps.series(id),
   );
   let saved: Record<string, SavedSeries> = {};
+  /** True from a load until the engine first hears the time. */
+  let restoring = false;
+
+  // The time between the last save and the restart is unknown, not silence: a restored series is
+  // judged again from the restart on (its silence from then on included), and data for the
+  // seconds before it is not judged (a catch-up of the downtime would read as a burst).
+  const goLive = (nowMs: number) => {
+    if (!restoring) return;
+    restoring = false;
+    const s = Math.floor(nowMs / 1000);
+    for (const t of tracked.values()) {
+      if (!t.restored) continue;
+      t.restored = false;
+      t.cursor = Math.max(t.cursor, s);
+      t.unknownBefore = s;
+    }
+  };
 
   const detectorFor = (row: SeriesRow): Detector => {
     // The label is part of the key: explanations name the series' own KPI.
@@ -140,6 +168,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       det,
       state: old?.state ?? deps.initialState?.(row, det, ts) ?? det.init(),
       alerting: old?.alerting ?? false,
+      ...(old && !deps.owns && { restored: true }),
     };
     segments.join(id, row, t);
     tracked.set(id, t);
@@ -150,9 +179,10 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     onCommit(deltas, nowMs) {
       // How late the oldest data of this commit is, per series: a client's batching cadence.
       const oldest = new Map<Tracked, number>();
+      if (nowMs !== undefined) goLive(nowMs);
       for (const d of deltas) {
         const t = track(d.seriesId, d.ts);
-        if (!t) continue;
+        if (!t || d.ts < (t.unknownBefore ?? 0)) continue;
         const late = intake(t, d, t.det.config.kind === 'count', nowMs);
         if (late !== undefined) oldest.set(t, Math.max(oldest.get(t) ?? 0, late));
       }
@@ -161,6 +191,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     },
     tick(nowMs) {
       const raised: EngineEvent[] = [];
+      goLive(nowMs);
       for (const [id, t] of tracked) {
         if (deps.owns && !deps.owns(id)) {
           tracked.delete(id);
@@ -209,13 +240,31 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     async load() {
       const raw = await deps.getMeta(META_KEY);
       saved = raw ? (JSON.parse(raw) as typeof saved) : {};
+      // The segments' rings answer attribution at once, before their series send again.
+      for (const [id, s] of Object.entries(saved)) {
+        const row = s.ring && !deps.owns ? deps.series(Number(id)) : undefined;
+        if (row && s.ring && !segments.restore(Number(id), row, s.ring)) delete s.ring;
+      }
+      // One node: every saved series is tracked again at once, so one that never sends again is
+      // still judged (its silence after the restart is a collapse like any other).
+      if (!deps.owns) {
+        for (const id of Object.keys(saved)) track(Number(id), 0);
+        restoring = true;
+      }
       return Object.keys(saved).length;
     },
     async save() {
       const all: typeof saved = { ...saved };
-      for (const [id, t] of tracked) all[id] = { cursor: t.cursor, state: t.state, alerting: t.alerting };
+      const withRings: typeof saved = { ...saved };
+      for (const [id, t] of tracked) {
+        const s: SavedSeries = { cursor: t.cursor, state: t.state, alerting: t.alerting };
+        // The ring only in what is written: a tracked series has it in memory.
+        const ring = deps.owns ? undefined : t.ring?.save();
+        all[id] = s;
+        withRings[id] = ring ? { ...s, ring } : s;
+      }
       saved = all;
-      await deps.setMeta(META_KEY, JSON.stringify(all));
+      await deps.setMeta(META_KEY, JSON.stringify(withRings));
     },
     states: () => [...tracked].map(([id, t]) => [id, { cursor: t.cursor, state: t.state, alerting: t.alerting }]),
     resume(id, rec) {
