@@ -63,7 +63,8 @@ describe('surprise', () => {
     // The same statistics, but a record (state[8..11]: crossings of levels 1..4 per point) of a
     // series that has climbed past 2 every 100 points or so.
     const bursty = [...calm.slice(0, 8), 0.03, 1 / 100, 1 / 300, 1 / 1000, ...calm.slice(12)];
-    const news = 2 / 7; // -log10 p = 2
+    // News is an onset: the first point at -log10 p >= suppressAbove (then its repeats are suppressed).
+    const news = SURPRISE_TUNING.suppressAbove / (SURPRISE_TUNING.suppressAbove + 5);
     const calmScores = Array.from({ length: 8 }, () => surprise(calm, 3.5, 10));
     const burstyScores = Array.from({ length: 8 }, () => surprise(bursty, 3.5, 10));
     const first = calmScores.findIndex((s) => s >= news);

@@ -24,9 +24,10 @@ import { lnNormalUpper } from './tail-probability.js';
 
 /**
  * Global constants of the score, chosen on the NAB dev split (see bench/nab.bench.ts). Lengths are
- * in points of the series, as NAB's windows are.
+ * in points of the series, as NAB's windows are. Read-only to the code (typed so); not frozen, so
+ * that bench/nab-smooth.ts can score neighbouring values in process.
  */
-export const SURPRISE_TUNING = Object.freeze({
+const TUNING = {
   /** Points in the short windows (the means whose surprise is scored: of the residual, and of the steps). */
   shortPoints: 8,
   /** Points in the long window (the distribution it is compared with). */
@@ -36,9 +37,9 @@ export const SURPRISE_TUNING = Object.freeze({
   /** Standardised residuals are clipped here, so one wild point cannot dominate either window. */
   clip: 6,
   /** Floor on the long window's variance, in squared standardised units. */
-  varianceFloor: 0.1,
+  varianceFloor: 0.0791,
   /** -log10 p at or above which a point is an onset, and later points are suppressed until the short mean is calm again. */
-  suppressAbove: 2.4,
+  suppressAbove: 2.76,
   /** The steps' -log10 p is multiplied by this before it is compared with the residual's. */
   stepWeight: 1.3,
   /** Levels added to an onset for its own residual, as a share of clip (0 to 1). */
@@ -48,7 +49,7 @@ export const SURPRISE_TUNING = Object.freeze({
   /** ...and scores at least this -log10 p. */
   extremeLevel: 6,
   /** Points of calm assumed behind the record of crossings, so a young series keeps its p. */
-  calibPrior: 1000,
+  calibPrior: 1266,
   /** Levels 1..calibLevels (-log10 p) whose crossings are recorded; above, the tail is extrapolated. */
   calibLevels: 4,
   /** Points a crossing stands for: the short mean stays above a level it crossed for a few points. */
@@ -58,10 +59,11 @@ export const SURPRISE_TUNING = Object.freeze({
   /** Points in the histogram's short window (the mean surprisal -ln p of the readings' bins that is scored). */
   histShortPoints: 40,
   /** Points the histogram and the long distribution of that mean remember (it forgets faster than the long window). */
-  histLongPoints: 1000,
+  histLongPoints: 875,
   /** The histogram's -log10 p is multiplied by this before it is compared with the others. */
   histWeight: 1.7,
-});
+};
+export const SURPRISE_TUNING: Readonly<typeof TUNING> = TUNING;
 
 const LN10 = Math.LN10;
 /** Half-saturation of the output scale, in -log10 p. */
