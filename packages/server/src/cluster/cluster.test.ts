@@ -6,7 +6,8 @@ import { createDetectionEngine } from '../detect/index.js';
 import { createLogger } from '../kernel/index.js';
 import { type BucketRow, createSeriesRegistry, hashedSeriesId, type NodeRow, type QueuedSignal } from '../store/index.js';
 import { createBucketFeed } from './bucket-feed.js';
-import { createMembership } from './membership.js';
+import { createHandoff } from './handoff.js';
+import { createMembership, ownerKey } from './membership.js';
 import { createSignalRelay } from './signal-relay.js';
 
 const log = createLogger('error');
@@ -95,6 +96,50 @@ describe('cluster: membership and ownership', () => {
     await b.beat();
     assert.deepEqual(b.live(), ['b']);
     assert.ok(b.isLeader());
+  });
+});
+
+describe('cluster: a KPI has one owner', () => {
+  it("gives all of a KPI's segments to one node, spreads KPIs, and owns no series it does not know", async () => {
+    const now = 1_000_000;
+    const table = fakeNodes();
+    // 200 KPIs of 5 segments each: series id 5k + j is segment j of KPI k; ids from 1000 on are unknown.
+    const keyOf = (id: number) => (id < 1000 ? ownerKey(1, `kpi${Math.floor(id / 5)}`) : undefined);
+    const nodes = ['a', 'b', 'c'].map((n) => createMembership({ coord: table, nodeId: n, clock: () => now, ttlMs: 3000, keyOf }));
+    for (const m of [...nodes, ...nodes]) await m.beat();
+    const ownersOf = (id: number) => nodes.filter((m) => m.owns(id)).map((m) => m.nodeId);
+    const perNode = new Map<string, number>();
+    for (let k = 0; k < 200; k++) {
+      const owners = new Set(Array.from({ length: 5 }, (_, j) => ownersOf(5 * k + j).join(',')));
+      assert.equal(owners.size, 1, `KPI ${k}: segments owned by ${[...owners].join(' | ')}`);
+      const [owner] = owners;
+      assert.ok(owner && !owner.includes(','), `KPI ${k}: exactly one owner, got '${owner}'`);
+      perNode.set(owner, (perNode.get(owner) ?? 0) + 1);
+    }
+    assert.ok(
+      [...perNode.values()].every((n) => n > 40),
+      `KPIs spread: ${JSON.stringify([...perNode])}`,
+    );
+    assert.deepEqual(ownersOf(1001), [], 'a series no node knows yet has no owner');
+  });
+
+  it('reports a series with a persisted state that this node does not know, once, so it loads the series list', async () => {
+    const coord = {
+      stateIds: async () => [7],
+      loadStates: async () => [],
+      bucketsOf: async () => [],
+      saveStates: async () => {},
+    };
+    const engine = createDetectionEngine({
+      series: () => undefined,
+      getMeta: async () => undefined,
+      setMeta: async () => {},
+      owns: () => false,
+    });
+    const h = createHandoff({ coord, nodeId: 'a', owns: () => false, known: () => false, detection: engine, clock: () => 0 });
+    const read = { deltas: [], rows: [], from: 0 };
+    assert.deepEqual(await h.step(0, read, true), { resumed: 0, unknown: 1 });
+    assert.deepEqual(await h.step(500, read, true), { resumed: 0, unknown: 0 }, 'not again at every read');
   });
 });
 

@@ -20,7 +20,7 @@ import {
   type TestClickHouse,
   waitUntil as until,
 } from '../test-support/index.js';
-import { score } from './index.js';
+import { ownerKey, score } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'heed-handoff-'));
 let ch: TestClickHouse | undefined;
@@ -100,14 +100,11 @@ describe('two nodes: hand-over of a series mid-outage', () => {
     ctrl.abort();
     await reading;
 
-    // A KPI whose series a owns (ownership is a hash of the series id over the live nodes).
+    // A KPI whose series a owns (ownership is a hash of the KPI over the live nodes).
     const [ida, idb] = [idOf(a), idOf(b)];
     let kpi = '';
-    let sid = 0;
-    for (let i = 0; !kpi; i++) {
-      const id = hashedSeriesId(pid, `orders${i}`, '', () => false);
-      if (score(ida, id) > score(idb, id)) [kpi, sid] = [`orders${i}`, id];
-    }
+    for (let i = 0; !kpi; i++) if (score(ida, ownerKey(pid, `orders${i}`)) > score(idb, ownerKey(pid, `orders${i}`))) kpi = `orders${i}`;
+    const sid = hashedSeriesId(pid, kpi, '', () => false);
     // Its detector has already learned 20 events a second (no 48 h warm-up in a test): the state
     // that a node would have persisted, as if it had watched the series through its warm-up.
     const RATE = 20;

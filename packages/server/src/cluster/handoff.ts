@@ -18,6 +18,8 @@ export interface HandoffOptions {
   coord: Pick<Coordination, 'bucketsOf' | 'saveStates' | 'loadStates' | 'stateIds'>;
   nodeId: string;
   owns(seriesId: number): boolean;
+  /** Whether this node knows the series (its row): one it does not know has no owner here yet, and is reported unknown once. */
+  known?(seriesId: number): boolean;
   detection: Pick<DetectionEngine, 'resume' | 'states' | 'onCommit'>;
   clock(): number;
 }
@@ -49,6 +51,8 @@ export function createHandoff(opts: HandoffOptions): Handoff {
   let owned = new Set<number>();
   let scanned = false;
   const persistedAt = new Map<number, number>();
+  /** Series reported unknown (so the node loads the series list once for them, not every read). */
+  const reported = new Set<number>();
   let seq = 0;
   return {
     async step(nowMs, read, rescan) {
@@ -59,13 +63,19 @@ export function createHandoff(opts: HandoffOptions): Handoff {
       for (const r of read.rows) candidates.add(r.seriesId);
       const now = new Set<number>();
       const gained: number[] = [];
+      let unknown = 0;
       for (const id of candidates) {
-        if (!opts.owns(id)) continue;
+        if (!opts.owns(id)) {
+          if (opts.known && !opts.known(id) && !reported.has(id)) {
+            reported.add(id);
+            unknown++;
+          }
+          continue;
+        }
         now.add(id);
         if (!owned.has(id)) gained.push(id);
       }
       const since = new Map<number, number>();
-      let unknown = 0;
       if (gained.length > 0) {
         const oldest = Math.floor(nowMs / 1000) - MAX_REJUDGE_S;
         for (const st of await opts.coord.loadStates(gained)) {

@@ -2,7 +2,9 @@
  * @module Membership of several nodes on one store: each node writes a heartbeat every second and
  * reads everyone's. The live nodes are those heard from within the TTL; every node derives from the
  * same list, without talking to the others, who owns each series (rendezvous hashing: a series
- * moves only when its owner leaves or a node joins) and who leads (the oldest live node).
+ * moves only when its owner leaves or a node joins) and who leads (the oldest live node). A KPI's
+ * series (its segments) share one owner, so the node that pages a segment's drop can compare it
+ * with the KPI's other segments (attribution).
  */
 import { createHash } from 'node:crypto';
 import type { Clock, Logger } from '../kernel/index.js';
@@ -32,11 +34,22 @@ export interface MembershipOptions {
   log?: Logger;
   /** A node not heard from for this long (ms) is dead. Default 3000. */
   ttlMs?: number;
+  /**
+   * The key a series is owned by: its KPI's (`ownerKey`), so a KPI's segments share one owner;
+   * undefined while this node does not know the series (it owns it once it does). Without it, each
+   * series is owned by its id.
+   */
+  keyOf?: (seriesId: number) => string | undefined;
 }
 
-/** Rendezvous score of a node for a series. */
-export function score(nodeId: string, seriesId: number): number {
-  return createHash('sha1').update(`${nodeId}\u0000${seriesId}`).digest().readUInt32BE(0);
+/** The owner key of a KPI's series. */
+export function ownerKey(projectId: number, kpi: string): string {
+  return `${projectId}\u0000${kpi}`;
+}
+
+/** Rendezvous score of a node for an owner key (a KPI's, or a series id). */
+export function score(nodeId: string, key: string | number): number {
+  return createHash('sha1').update(`${nodeId}\u0000${key}`).digest().readUInt32BE(0);
 }
 
 /** The live nodes of a heartbeat listing, as seen at `now`. */
@@ -58,10 +71,12 @@ export function createMembership(opts: MembershipOptions): Membership {
 
   const ownerOf = (seriesId: number): string | undefined => {
     if (owners.has(seriesId)) return owners.get(seriesId);
+    const key = opts.keyOf ? opts.keyOf(seriesId) : seriesId;
+    if (key === undefined) return undefined;
     let best: string | undefined;
     let bestScore = -1;
     for (const n of nodes) {
-      const s = score(n, seriesId);
+      const s = score(n, key);
       if (s > bestScore || (s === bestScore && best !== undefined && n < best)) [best, bestScore] = [n, s];
     }
     owners.set(seriesId, best);

@@ -13,7 +13,7 @@ import type { Clock, Logger } from '../kernel/index.js';
 import { type BucketDelta, type Coordination, openCoordination, type SeriesRegistry, type Storage } from '../store/index.js';
 import { createBucketFeed } from './bucket-feed.js';
 import { createHandoff, type Handoff } from './handoff.js';
-import { createMembership, type Membership } from './membership.js';
+import { createMembership, type Membership, ownerKey } from './membership.js';
 import { createOutboxLead, type LeaderOutbox } from './outbox-lead.js';
 import { createSignalRelay } from './signal-relay.js';
 
@@ -53,7 +53,13 @@ export async function joinCluster(
   const coord: Coordination = await openCoordination(storeConfig);
   // A fresh id per process: a restarted node is a new member (its old heartbeats expire).
   const nodeId = deps.nodeId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const membership = createMembership({ coord, nodeId, clock: deps.clock, log: deps.log, ttlMs: deps.ttlMs });
+  let registry: SeriesRegistry | undefined;
+  // A KPI's segments share one owner (attribution compares them); a series this node does not know yet has none here.
+  const keyOf = (id: number) => {
+    const row = registry?.get(id);
+    return row && ownerKey(row.projectId, row.kpi);
+  };
+  const membership = createMembership({ coord, nodeId, clock: deps.clock, log: deps.log, ttlMs: deps.ttlMs, keyOf });
   let relay: ReturnType<typeof createSignalRelay> | undefined;
   let handoff: Handoff | undefined;
   const timers: NodeJS.Timeout[] = [];
@@ -82,9 +88,11 @@ export async function joinCluster(
         .beat()
         .then(() => deps.log.info('joined the cluster', { nodeId, nodes: membership.live() }))
         .catch((err: unknown) => deps.log.error('joining the cluster failed', { err }));
+      registry = run.registry;
       const feed = createBucketFeed({ coord });
       const owns = (id: number) => membership.owns(id);
-      handoff = createHandoff({ coord, nodeId, owns, detection: run.detection, clock: deps.clock });
+      const known = (id: number) => run.registry.get(id) !== undefined;
+      handoff = createHandoff({ coord, nodeId, owns, known, detection: run.detection, clock: deps.clock });
       const h = handoff;
       every(1000, 'heartbeat', () => membership.beat());
       let view = '';
