@@ -6,6 +6,7 @@
 import { PEAK_BINS, recordExcursion } from './calibration.js';
 import { COUNT_ALTERNATIVES, countEvidence, gaugeEvidence, MIN_DISPERSION, restingCusum } from './evidence.js';
 import { explainCount, explainGauge, explainShift } from './explain.js';
+import { holidayLookup } from './holiday-ranges.js';
 import { fixed, sig } from './rounding.js';
 import { createBaseline, expectAt, learn, upgradeBaseline } from './seasonal-baseline.js';
 import { restingSurprise, surprise } from './surprise.js';
@@ -106,7 +107,7 @@ export function createDetector(opts: DetectorOptions): Detector {
   const dispersion = (s: DetectorState) =>
     s.base.spreadNorm > 0 ? Math.max(MIN_DISPERSION, s.base.spread / s.base.spreadNorm) : MIN_DISPERSION;
   const gaugeScale = (s: DetectorState) => Math.max(1.2533 * s.base.spread, 1e-3 * Math.abs(s.base.level), 1e-9);
-  const onHoliday = (ts: number) => config.holidays.some(([from, to]) => ts >= from && ts < to);
+  const onHoliday = holidayLookup(config.holidays);
   /** Caps the evidence at the alert bar, so an incident's end is seen soon after it ends. */
   const cap = (s: DetectorState, h: number) => {
     const top = h * s.bar;
