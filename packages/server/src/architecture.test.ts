@@ -42,9 +42,25 @@ const ALLOWED: Record<string, string[]> = {
     'monitors',
     'sourcemaps',
   ],
+  statsd: ['kernel', 'config', 'store'],
   cli: ['kernel', 'config', 'store', 'detect', 'alert', 'http', 'main', 'monitors'],
   'test-support': ['kernel', 'config', 'store', 'main'],
-  main: ['kernel', 'config', 'store', 'detect', 'issues', 'alert', 'notify', 'api', 'http', 'checks', 'releases', 'cluster', 'monitors'],
+  main: [
+    'kernel',
+    'config',
+    'store',
+    'detect',
+    'issues',
+    'alert',
+    'notify',
+    'api',
+    'http',
+    'checks',
+    'releases',
+    'cluster',
+    'monitors',
+    'statsd',
+  ],
 };
 
 function files(dir: string): string[] {

@@ -20,6 +20,7 @@ import { type Clock, createLogger, type Logger, registerProcessMetrics, systemCl
 import { createLiveMonitors } from './monitors/index.js';
 import { createNotifications } from './notify/index.js';
 import { createReleaseReporter, openReleaseRegistry } from './releases/index.js';
+import { createStatsdListener } from './statsd/index.js';
 import {
   adminTokenFor,
   createProject,
@@ -269,6 +270,7 @@ export async function buildHeed(config: Config, opts: StartOptions = {}): Promis
 /** Starts Heed with the given config: builds it, listens, and closes gracefully on close(). */
 export async function startHeed(config: Config, opts: StartOptions = {}): Promise<Heed> {
   const built = await buildHeed(config, opts);
+  const statsd = await createStatsdListener(built.services, built.shutdown); // UDP StatsD when statsd.port is set
   const { services } = built;
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 60_000 }, built.app);
   await new Promise<void>((resolve, reject) => {
@@ -291,6 +293,7 @@ export async function startHeed(config: Config, opts: StartOptions = {}): Promis
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.server.shutdownTimeoutMs).unref());
       await Promise.race([closed, timeout]);
       server.closeAllConnections();
+      await statsd.close();
       await built.shutdown();
     })();
     return closing;

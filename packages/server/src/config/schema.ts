@@ -38,6 +38,7 @@ export interface Config {
   alert: { resolveAfterSeconds: number; reopenWindowMinutes: number; repeatMinutes: number };
   notify: { maxAttempts: number; timeoutMs: number };
   checks: { maxConcurrent: number };
+  statsd: { port: number; host: string; projectId: number };
   log: { level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
 }
 
@@ -271,6 +272,28 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     max: 10000,
     default: 100,
     doc: 'Active checks probed at the same time at most; the rest wait their turn (a hung target holds a slot until its timeout).',
+  },
+  {
+    path: 'statsd.port',
+    type: 'int',
+    min: 0,
+    max: 65535,
+    default: 0,
+    doc: 'UDP port for StatsD/DogStatsD metrics (hot-shots and other clients; the usual one is 8125); 0: off. See docs/statsd.md.',
+  },
+  {
+    path: 'statsd.host',
+    type: 'string',
+    default: '127.0.0.1',
+    doc: 'Address the StatsD listener binds to. Use 0.0.0.0 to take metrics from other hosts.',
+  },
+  {
+    path: 'statsd.projectId',
+    type: 'int',
+    min: 1,
+    max: 2147483647,
+    default: 1,
+    doc: 'Project the StatsD metrics go to (the default project has id 1); Heed refuses to start if it does not exist.',
   },
   {
     path: 'log.level',

@@ -11,6 +11,7 @@ import { createIngestHandler } from './ingest-route.js';
 import { issueRoutes } from './issue-routes.js';
 import { kpiWatchRoutes } from './kpi-watch-routes.js';
 import { monitorRoutes } from './monitor-routes.js';
+import { otlpRoutes } from './otlp-route.js';
 import { queryRoutes } from './query-routes.js';
 import { releaseRoutes } from './release-routes.js';
 import { createRouter } from './router.js';
@@ -57,6 +58,7 @@ export function createApp(s: Services): App {
     ...queryRoutes(s),
     ...alertRoutes(s),
     ...sentryRoutes(s, sourcemaps),
+    ...otlpRoutes(s),
     ...sourcemapRoutes(s, sourcemaps),
     ...issueRoutes(s),
     ...releaseRoutes(s),
@@ -76,7 +78,7 @@ export function createApp(s: Services): App {
 
   const send = (res: ServerResponse, id: string, reply: Exclude<Reply, 'streamed'>) => {
     const headers: Record<string, string> = { ...CORS, 'x-request-id': id, ...reply.headers };
-    let payload: string | undefined = reply.text;
+    let payload: string | Buffer | undefined = reply.bytes ?? reply.text;
     if (payload === undefined && reply.body !== undefined) {
       payload = JSON.stringify(reply.body);
       headers['content-type'] ??= 'application/json; charset=utf-8';

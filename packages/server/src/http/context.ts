@@ -14,8 +14,8 @@ export interface Ctx {
   route: string;
 }
 
-/** A JSON answer, or 'streamed' when the handler wrote the response itself (SSE). */
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string>; text?: string } | 'streamed';
+/** A JSON answer (or `text`, or binary `bytes`), or 'streamed' when the handler wrote the response itself (SSE). */
+export type Reply = { status: number; body?: unknown; headers?: Record<string, string>; text?: string; bytes?: Buffer } | 'streamed';
 
 /** A route handler. */
 export type Handler = (ctx: Ctx) => Promise<Reply>;

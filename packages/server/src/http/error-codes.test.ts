@@ -83,6 +83,13 @@ const CASES: Record<string, Case> = {
     const h = await createTestHeed({}, { store, now: () => NOW });
     return h.send([{ name: 'a' }]);
   },
+  'otlp.invalid_protobuf': (h) =>
+    h.request({
+      method: 'POST',
+      url: '/v1/metrics',
+      headers: { authorization: `Bearer ${h.project.key}`, 'content-type': 'application/x-protobuf' },
+      payload: 'not a protobuf message',
+    }),
   'envelope.invalid': (h) =>
     h.request({ method: 'POST', url: `/api/${h.project.id}/envelope/?sentry_key=${h.project.key}`, payload: '{}\n{"length":1}\nx' }),
   'envelope.rate_limited': async () => {

@@ -1,12 +1,13 @@
 /** @module POST /api/<projectId>/events: KPI ingest with partial acceptance. */
 import { checkMediaType, decodeBody, parseEvents, readBody } from '../ingest/index.js';
 import { ApiError } from '../kernel/index.js';
-import { normalizeEvents } from '../normalize/index.js';
 import { bearer, projectIdParam, sameToken } from './auth.js';
 import type { Ctx, Reply } from './context.js';
+import { appendItems, checkRateOpen, settle, takeRate } from './ingest-pipeline.js';
 import type { Services } from './services.js';
 
-async function authorize(ctx: Ctx, s: Services, projectId: number): Promise<void> {
+/** Checks the project key (Bearer, `?key=`, `?sentry_key=`) or the admin token against the project. */
+export async function authorize(ctx: Ctx, s: Services, projectId: number): Promise<void> {
   const key = bearer(ctx.req) ?? ctx.query.get('key') ?? ctx.query.get('sentry_key') ?? undefined;
   if (!key) {
     throw new ApiError('auth.missing', "Send the project key as `Authorization: Bearer <key>` or `?key=<key>` (the DSN's user part).");
@@ -26,31 +27,18 @@ async function authorize(ctx: Ctx, s: Services, projectId: number): Promise<void
 /** Handles one ingest request. */
 export function createIngestHandler(s: Services) {
   const { config, metrics } = s;
-  const limits = {
-    maxTagsPerEvent: config.ingest.maxTagsPerEvent,
-    maxTagValueLength: config.ingest.maxTagValueLength,
-    maxFutureSeconds: config.ingest.maxFutureSeconds,
-  };
-  const drop = (reason: string, n: number) => metrics.drops.inc({ reason }, n);
   return async (ctx: Ctx): Promise<Reply> => {
     const started = performance.now();
     const projectId = projectIdParam(ctx.params.projectId);
     await authorize(ctx, s, projectId);
     checkMediaType(ctx.req.headers['content-type']);
-    if (!s.limiter.open(projectId, s.clock())) {
-      throw new ApiError(
-        'ingest.rate_limited',
-        'This project is over its event rate; retry after 1 s.',
-        { retryAfter: 1 },
-        { 'retry-after': '1' },
-      );
-    }
+    checkRateOpen(s, projectId);
     const raw = await readBody(ctx.req, config.ingest.maxBodyBytes);
     const body = await decodeBody(raw, ctx.req.headers['content-encoding'], config.ingest);
     const items = parseEvents(body.toString('utf8'));
     if (items.length === 0) throw new ApiError('ingest.empty_batch', 'The batch holds no events; send at least one.');
     if (items.length > config.ingest.maxEventsPerBatch) {
-      drop('too_many_events', items.length);
+      metrics.drops.inc({ reason: 'too_many_events' }, items.length);
       throw new ApiError(
         'ingest.too_many_events',
         `A batch may hold at most ${config.ingest.maxEventsPerBatch} events; this one has ${items.length}. Split it.`,
@@ -58,22 +46,9 @@ export function createIngestHandler(s: Services) {
       );
     }
     const now = s.clock();
-    const wait = s.limiter.take(projectId, items.length, now);
-    if (wait > 0) {
-      drop('rate_limited', items.length);
-      throw new ApiError(
-        'ingest.rate_limited',
-        `This project may send ${config.ingest.rateLimitPerSecond} events/s; retry after ${wait} s.`,
-        { retryAfter: wait },
-        { 'retry-after': String(wait) },
-      );
-    }
-    const norm = normalizeEvents(items, now, limits);
-    const result = s.writer.append(projectId, norm.events, now);
-    const rejected = norm.rejected.concat(result.rejected.map((r) => ({ ...r, index: norm.indexes[r.index] as number })));
-    rejected.sort((a, b) => a.index - b.index);
-    for (const r of rejected) drop(r.code, 1);
-    if (result.folded > 0) metrics.events.inc({ outcome: 'folded' }, result.folded);
+    takeRate(s, projectId, items.length, now);
+    const result = appendItems(s, projectId, items, now);
+    const rejected = result.rejected;
     if (result.accepted === 0) {
       metrics.events.inc({ outcome: 'rejected' }, rejected.length);
       throw new ApiError('ingest.all_rejected', `All ${rejected.length} events were rejected; see 'rejected' for each one's reason.`, {
@@ -81,18 +56,7 @@ export function createIngestHandler(s: Services) {
         rejected: rejected.slice(0, 1000),
       });
     }
-    try {
-      await result.committed;
-    } catch (err) {
-      ctx.log.error('store commit failed', { err });
-      drop('store_unavailable', result.accepted);
-      throw new ApiError('store.unavailable', 'The events could not be stored; nothing of this batch was kept. Retry.', undefined, {
-        'retry-after': '5',
-      });
-    }
-    metrics.events.inc({ outcome: 'accepted' }, result.accepted);
-    if (rejected.length > 0) metrics.events.inc({ outcome: 'rejected' }, rejected.length);
-    metrics.ackLatency.observe((performance.now() - started) / 1000);
+    await settle(ctx, s, result, started);
     const out: Record<string, unknown> = { accepted: result.accepted, rejected: rejected.slice(0, 1000) };
     if (result.folded > 0) out.folded = result.folded;
     return { status: 200, body: out };

@@ -72,6 +72,10 @@ export const ERROR_CODES = {
     status: 429,
     doc: 'The project sent more than `errors.rateLimitPerSecond` error events per second; `Retry-After` and `X-Sentry-Rate-Limits` say for how long. Envelopes that also hold other items get 200 with the same headers.',
   },
+  'otlp.invalid_protobuf': {
+    status: 400,
+    doc: 'The body of `POST /v1/metrics` sent as `application/x-protobuf` is not an OTLP ExportMetricsServiceRequest.',
+  },
   'issue.not_found': { status: 404, doc: 'The project has no issue (or stored error event) with this id.' },
   'check.invalid': {
     status: 400,
