@@ -32,6 +32,7 @@ const CONTINUOUS = [
   'suppressAbove',
   'calibCluster',
   'onsetWeight',
+  'onsetResidual',
   'varianceFloor',
   'extremeMargin',
   'clip',

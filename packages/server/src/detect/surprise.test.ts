@@ -103,6 +103,20 @@ describe('surprise', () => {
     );
   });
 
+  it('does not take the way back after a spike for an onset: a point that is itself ordinary scores 0', () => {
+    const z = normals(9);
+    const st = restingSurprise();
+    // Two early readings far out set the range, so the spike is no new extreme.
+    for (let i = 0; i < 3000; i++) surprise(st, Math.abs(z()), i === 1 ? 0 : i === 2 ? 200 : 100 + z());
+    const spike = surprise(st, 6, 130);
+    const onset = SURPRISE_TUNING.suppressAbove / (SURPRISE_TUNING.suppressAbove + 5);
+    assert.ok(spike < onset, `one point off is not yet an onset here: ${spike}`);
+    // Back to 100 with a calm residual: two large steps in the short window, but the point itself is ordinary.
+    const back = surprise(st, 0.1, 100);
+    assert.equal(back, 0, 'the step back scores 0');
+    assert.equal(st[6], 0, 'and starts no suppression: a real onset after it is still news');
+  });
+
   it('warms up again from a state saved before the step statistics existed, without false onsets', () => {
     const z = normals(7);
     const st = restingSurprise();

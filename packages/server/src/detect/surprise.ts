@@ -12,8 +12,11 @@
  * far (by a margin) scores as p = 1e-6 at least. Any other p is then checked against the
  * series' own record: how often its level has climbed past 1, 2, 3, 4 (-log10 p) before. A series
  * whose level often crosses 2 (bursty tweets) has its 2 read as the rate it really happens at,
- * while a series that never went there keeps its p. The point that first reaches p <= 10^-2.4 is
- * the onset: it is raised by its own residual (a sharp onset ranks above a slow drift), and the
+ * while a series that never went there keeps its p. The point that first reaches p <= 10^-2.76 is
+ * the onset if it is a new extreme or its own residual is at least onsetResidual and at least the
+ * recent points' mean (a point that is itself ordinary, such as the step back down after a spike,
+ * which the step feature sees as a jump, scores 0 and leaves the onset to a later point): the
+ * onset is raised by its own residual (a sharp onset ranks above a slow drift), and the
  * points after it score 0 until both short means are back at or below their long ones: the first sign
  * of an incident is news, the repeats are not, and the next incident is news again. The score is
  * L / (L + 5) with L = -log10 p (0.5 is p = 1e-5): comparable across series, so one threshold
@@ -42,6 +45,8 @@ const TUNING = {
   suppressAbove: 2.76,
   /** The steps' -log10 p is multiplied by this before it is compared with the residual's. */
   stepWeight: 1.3,
+  /** An onset's own standardised residual must be at least this (and at least the short mean before it); else the point scores 0. */
+  onsetResidual: 1,
   /** Levels added to an onset for its own residual, as a share of clip (0 to 1). */
   onsetWeight: 1,
   /** A reading beyond the range seen so far by this share of the range is a new extreme... */
@@ -209,8 +214,12 @@ export function surprise(st: SurpriseState, residual: number, x: number): number
   let left = quiet > 0 && (d > 0 || sd > 0) ? 1 : 0;
   if (quiet > 0) level = 0;
   else if (level >= T.suppressAbove) {
-    left = 1;
-    level += (T.onsetWeight * r) / T.clip;
+    // An onset is a new extreme or a point that is itself off the expected: one that is not (the way
+    // back after a spike, a quiet point in a burst of steps) scores 0 and starts no suppression.
+    if (extreme || r >= Math.max(m0, T.onsetResidual)) {
+      left = 1;
+      level += (T.onsetWeight * r) / T.clip;
+    } else level = 0;
   }
   // The short means to four decimals (a point moves them by 1/shortPoints of a residual); the long
   // statistics to six (a point moves them by 1/longPoints).
