@@ -47,9 +47,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * older than 10 minutes as history, judged per minute, and newer data per second; the switch is
  * placed on a minute boundary B sent while B is just under 10 minutes old, so no minute is split
  * (a half-counted minute would look like a collapse) and no silent gap is left before the live shop.
- * Resolves to the number of records sent.
+ * Resolves to the number of records sent and the first second left to live traffic (the shop's `from`).
  */
-export async function backfill(o: BackfillOptions): Promise<number> {
+export async function backfill(o: BackfillOptions): Promise<{ records: number; liveFrom: number }> {
   let sent = 0;
   const post = async (batch: Array<Record<string, unknown>>) => {
     for (let i = 0; i < batch.length; i += BATCH) {
@@ -90,6 +90,7 @@ export async function backfill(o: BackfillOptions): Promise<number> {
   } finally {
     clearInterval(timer);
   }
-  await post(records(end, Math.floor(Date.now() / 1000), true));
-  return sent;
+  const liveFrom = Math.floor(Date.now() / 1000);
+  await post(records(end, liveFrom, true));
+  return { records: sent, liveFrom };
 }

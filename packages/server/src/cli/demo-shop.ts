@@ -31,7 +31,15 @@ export interface ShopOptions {
   story: StoryTimes;
   /** Tells the person watching what just happened. */
   say: (line: string) => void;
+  /** The first second (epoch s) the shop owes traffic for: where the backfill's catch-up ended. Default: now. */
+  from?: number;
 }
+
+/**
+ * Seconds of traffic a late timer still sends: the join with the catch-up and a skipped second. A
+ * longer stall (a starved process) is a gap the shop really left, paged as such, not sent late.
+ */
+const MAX_OWED_SECONDS = 5;
 
 function safariEnvelope(release: string): string {
   const eventId = randomUUID().replaceAll('-', '');
@@ -90,10 +98,30 @@ export function startShop(o: ShopOptions): () => Promise<void> {
       o.say(line);
     }
   };
-  const second = () => {
-    const t = (Date.now() - started) / 1000;
+  /** One second's events, stamped at `ts` (ms), at the story's rates then. */
+  const traffic = (ts: number) => {
+    const t = (ts - started) / 1000;
     const slow = t >= o.story.paymentSlow && t < o.story.paymentRecovered;
     const released = t >= o.story.release;
+    const r = rhythm(ts / 1000);
+    for (const [browser, share] of BROWSERS) {
+      for (const [name, peak] of Object.entries(PEAK_RATES)) {
+        let rate = peak * share * r;
+        if (slow && (name === 'checkout.completed' || name === 'payment')) rate *= 0.15;
+        if (released && name === 'signup') rate *= 1.8;
+        for (let i = poisson(rate); i > 0; i--) {
+          track(name, { ts, tags: { browser }, ...(name === 'payment' ? { value: paymentValue() } : {}) });
+        }
+      }
+    }
+  };
+  // The last second whose traffic was sent. A timer that fires late or skips a second (a busy
+  // machine, or setInterval drifting across a second's boundary) skips no traffic: each run sends
+  // every second since, stamped within it, as a real shop's visitors do not wait for its timers.
+  let done = (o.from ?? Math.floor(started / 1000)) - 1;
+  const second = () => {
+    const now = Date.now();
+    const t = (now - started) / 1000;
     act('safariError', t, 'Story: Safari users now hit a JavaScript error at checkout. Watch Errors and Incidents.');
     act('paymentSlow', t, 'Story: the payment provider turned slow; checkouts fall, no server error. Watch the checkout.completed KPI.');
     act('paymentRecovered', t, 'Story: the payment provider is fast again; checkouts recover.');
@@ -107,18 +135,10 @@ export function startShop(o: ShopOptions): () => Promise<void> {
       }).catch(() => {});
     }
     act('release', t, 'Story: release shop@1.5.0 is out, with a shorter signup form; signups rise. Watch the signup KPI.');
-    const r = rhythm(Date.now() / 1000);
-    for (const [browser, share] of BROWSERS) {
-      for (const [name, peak] of Object.entries(PEAK_RATES)) {
-        let rate = peak * share * r;
-        if (slow && (name === 'checkout.completed' || name === 'payment')) rate *= 0.15;
-        if (released && name === 'signup') rate *= 1.8;
-        for (let i = poisson(rate); i > 0; i--) {
-          track(name, { tags: { browser }, ...(name === 'payment' ? { value: paymentValue() } : {}) });
-        }
-      }
-    }
-    gauge('users.logged_in', Math.round(PEAK_USERS * r + poisson(10)));
+    const upTo = Math.floor(now / 1000);
+    for (let sec = Math.max(done + 1, upTo - MAX_OWED_SECONDS + 1); sec <= upTo; sec++) traffic(sec * 1000 + (now % 1000));
+    done = upTo;
+    gauge('users.logged_in', Math.round(PEAK_USERS * rhythm(now / 1000) + poisson(10)));
     if (t >= o.story.safariError && Math.random() < 0.4) {
       void fetch(`${o.url}/api/${o.project.id}/envelope/?sentry_key=${o.project.key}&sentry_version=7`, {
         method: 'POST',
@@ -127,6 +147,8 @@ export function startShop(o: ShopOptions): () => Promise<void> {
       }).catch(() => {});
     }
   };
+  // At once: the seconds since the catch-up ended and this one, so live traffic joins it with no gap.
+  second();
   const timer = setInterval(second, 1000);
   return async () => {
     clearInterval(timer);

@@ -5,32 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BucketDelta, SeriesRow } from '../store/index.js';
+import type { SeriesRow } from '../store/index.js';
+import { countDelta, memoryEngineDeps } from '../test-support/index.js';
 import { createDetectionEngine, type EngineEvent } from './index.js';
 
 const ROW: SeriesRow = { id: 1, projectId: 1, kpi: 'checkouts', type: 'count', tagKey: '', tags: {}, other: false, createdAt: 0 };
 const T0 = 1_704_067_200;
-const delta = (ts: number, count: number): BucketDelta => ({
-  seriesId: 1,
-  ts,
-  count,
-  sum: count,
-  min: 1,
-  max: 1,
-  last: 1,
-  lastTs: ts * 1000,
-});
+const delta = (ts: number, count: number) => countDelta(1, ts, count);
 const rate = (s: number) => 4 + (s % 3);
 
 /** An engine that learned two hours of 5 events a second, saved, and a fresh one loaded from its save. */
 async function restarted() {
-  const meta = new Map<string, string>();
-  const deps = {
-    series: (id: number) => (id === 1 ? ROW : undefined),
-    getMeta: async (k: string) => meta.get(k),
-    setMeta: async (k: string, v: string) => void meta.set(k, v),
-    optionsFor: () => ({ warmupHours: 1 }),
-  };
+  const deps = memoryEngineDeps([ROW]);
   const first = createDetectionEngine(deps);
   for (let s = 0; s < 7200; s++) {
     first.onCommit([delta(T0 + s, rate(s))], (T0 + s + 1.5) * 1000);

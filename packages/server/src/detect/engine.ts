@@ -177,7 +177,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
 
   return {
     onCommit(deltas, nowMs) {
-      // How late the oldest data of this commit is, per series: a client's batching cadence.
+      // How late the data of this commit is (its latest delta), per series: a client's batching cadence.
       const oldest = new Map<Tracked, number>();
       if (nowMs !== undefined) goLive(nowMs);
       for (const d of deltas) {

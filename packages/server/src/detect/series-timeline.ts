@@ -23,7 +23,11 @@ export interface Timeline {
   history: Map<number, number>;
   /** Wall time (ms) until which a backfill is taken to be in progress. */
   backfillUntil: number;
-  /** How late (s after its second ended) this series' oldest data arrives per commit: a maximum halving each minute. */
+  /**
+   * How late (s) this series' events arrive, the latest per commit: a maximum halving each minute.
+   * Measured from the newest event's own time, not from the end of its second: a client that sends
+   * each second's events once the second is over holds them up to a second longer than that says.
+   */
   lag: number;
   lagAt: number;
 }
@@ -35,7 +39,8 @@ export function createTimeline(cursor: number): Timeline {
 
 /**
  * Files one delta (arrival `nowMs`, if known) as history or as an open second.
- * Returns how late live data is (s after its second ended); undefined for history or unknown arrival.
+ * Returns how late live data is (s after its newest event, or after its second ended when the delta
+ * has no event time); undefined for history or unknown arrival.
  */
 export function intake(t: Timeline, d: BucketDelta, isCount: boolean, nowMs: number | undefined): number | undefined {
   if (nowMs !== undefined && d.ts < nowMs / 1000 - HISTORY_AGE_SECONDS) {
@@ -53,10 +58,14 @@ export function intake(t: Timeline, d: BucketDelta, isCount: boolean, nowMs: num
   // A catch-up sent in several batches: the seconds after this one may still be on their way, so
   // the time up to now is not judged silent until it has stopped arriving (as for history).
   if (late > CATCH_UP_LATE_S) t.backfillUntil = Math.max(t.backfillUntil, nowMs + BACKFILL_QUIET_MS);
-  return late;
+  // From the newest event's own time (ms): a batch a second (events at .05 arriving at 1.01) is 0.96 s
+  // late, not 0.01, and silence judged 0.25 s back would cut into a second whose events are in flight.
+  // A record stamped with its second's start (pre-counted) tells only when its second ended.
+  const newest = d.lastTs > d.ts * 1000 && d.lastTs < (d.ts + 1) * 1000 ? d.lastTs / 1000 : d.ts + 1;
+  return nowMs / 1000 - newest;
 }
 
-/** Learns the lateness of a commit's oldest data (`late`, s) at `nowMs`: a client's batching cadence. */
+/** Learns the lateness of a commit's latest-arriving data (`late`, s, from intake) at `nowMs`: a client's batching cadence. */
 export function learnLag(t: Timeline, late: number, nowMs: number): void {
   const decayed = t.lag * 2 ** (-(nowMs - t.lagAt) / 60_000);
   // A commit whose oldest data is a catch-up (a client back online or a backfill) is not the
