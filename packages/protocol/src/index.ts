@@ -6,5 +6,7 @@ export {
   type KpiEvent,
   type NormalizedEvent,
   parseTimestamp,
+  toKpiName,
+  toTagKey,
   validateEvent,
 } from './kpi-event.js';

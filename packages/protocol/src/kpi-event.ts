@@ -43,6 +43,21 @@ export interface EventRejection {
 
 const NAME_RE = /^[A-Za-z0-9_.:/-]{1,128}$/;
 const TAG_KEY_RE = /^[A-Za-z0-9_.-]{1,64}$/;
+const NAME_OUTSIDE = /[^A-Za-z0-9_.:/-]/g;
+const TAG_KEY_OUTSIDE = /[^A-Za-z0-9_.-]/g;
+
+/**
+ * A name from another metrics protocol (StatsD, OpenTelemetry) in the KPI name alphabet: every
+ * character outside `A-Z a-z 0-9 _ . : / -` becomes `_`. Its length is left to validation.
+ */
+export function toKpiName(name: string): string {
+  return name.replace(NAME_OUTSIDE, '_');
+}
+
+/** A tag key from another metrics protocol in the tag-key alphabet (`A-Z a-z 0-9 _ . -`, others `_`); its length is left to validation. */
+export function toTagKey(key: string): string {
+  return key.replace(TAG_KEY_OUTSIDE, '_');
+}
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what we refuse
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 const MIN_TS = 946684800000; // 2000-01-01

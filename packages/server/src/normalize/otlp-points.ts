@@ -17,6 +17,7 @@
  *   are dropped, they would split every KPI per process.
  * - `ts` is the point's timeUnixNano (the end of its interval).
  */
+import { toKpiName, toTagKey } from '@heed/protocol';
 import type { OtlpAttrValue, OtlpPoint } from '../ingest/index.js';
 import type { CumulativeTracker, CumulativeUpdate } from './otlp-cumulative.js';
 
@@ -36,14 +37,12 @@ export interface OtlpConversion {
 }
 
 const MAX_COUNT = 1e9;
-const BAD_NAME = /[^A-Za-z0-9_.:/-]/g;
-const BAD_KEY = /[^A-Za-z0-9_.-]/g;
 const DELTA = 1;
 const CUMULATIVE = 2;
 
 function tags(p: OtlpPoint, maxTags: number): Record<string, OtlpAttrValue> {
   const out: Record<string, OtlpAttrValue> = {};
-  for (const [k, v] of p.attributes) out[k.replace(BAD_KEY, '_').slice(0, 64)] = v;
+  for (const [k, v] of p.attributes) out[toTagKey(k).slice(0, 64)] = v;
   const service = p.resource.find(([k]) => k === 'service.name');
   if (service && !('service.name' in out) && Object.keys(out).length < maxTags) out['service.name'] = service[1];
   return out;
@@ -73,7 +72,7 @@ export function otlpToEvents(points: readonly OtlpPoint[], target: OtlpTarget): 
   /** Turns one point into at most one event; answers why it was refused, if it was. */
   const convert = (p: OtlpPoint, i: number): string | undefined => {
     if (p.noValue) return undefined;
-    const base = { name: p.metric.replace(BAD_NAME, '_'), tags: tags(p, maxTags), ...(p.timeMs > 0 ? { ts: p.timeMs } : {}) };
+    const base = { name: toKpiName(p.metric), tags: tags(p, maxTags), ...(p.timeMs > 0 ? { ts: p.timeMs } : {}) };
     const countEvent = (amount: number, sum?: number): string | undefined => {
       if (amount === 0) return undefined;
       if (p.kind === 'histogram') {

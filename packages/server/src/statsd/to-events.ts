@@ -4,7 +4,7 @@
  * relative to the series' last value, kept in a bounded map), sets count one event per sample,
  * service checks are gauges of their status; `_e` events and client telemetry are ignored.
  */
-import type { KpiEvent } from '@heed/protocol';
+import { type KpiEvent, toKpiName, toTagKey } from '@heed/protocol';
 import type { StatsdLine } from './parse.js';
 
 /** The line as a KPI event, or why it is not one (dropped: bad input; ignored: nothing to keep). */
@@ -12,21 +12,19 @@ export type Mapped = { ok: true; event: KpiEvent } | { ok: false; outcome: 'drop
 
 /** Longest KPI name (the protocol's limit); longer names are dropped, not cut (cuts could merge KPIs). */
 const MAX_NAME = 128;
-const NAME_OUTSIDE = /[^A-Za-z0-9_.:/-]/g;
-const TAG_KEY_OUTSIDE = /[^A-Za-z0-9_.-]/g;
 /** hot-shots (and other DogStatsD clients) report on themselves under this prefix. */
 const TELEMETRY = 'datadog.dogstatsd.client.';
 
 /** A StatsD name in the KPI alphabet: every character outside `A-Z a-z 0-9 _ . : / -` becomes `_`. */
 export function kpiName(name: string): string | undefined {
-  const mapped = name.replace(NAME_OUTSIDE, '_');
+  const mapped = toKpiName(name);
   return mapped.length === 0 || mapped.length > MAX_NAME ? undefined : mapped;
 }
 
 /** Tags with keys in the tag-key alphabet (`A-Z a-z 0-9 _ . -`, others become `_`); values as sent. */
 function kpiTags(tags: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(tags)) out[k.replace(TAG_KEY_OUTSIDE, '_')] = v;
+  for (const [k, v] of Object.entries(tags)) out[toTagKey(k)] = v;
   return out;
 }
 
