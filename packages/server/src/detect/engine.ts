@@ -8,7 +8,7 @@
  */
 import type { BucketDelta, SeriesRow } from '../store/index.js';
 import type { Attribution } from './attribution.js';
-import type { SavedRing } from './contribution-ring.js';
+import { type ContributionRing, restoreContributionRing, type SavedRing } from './contribution-ring.js';
 import { createDetector, type Detector, type DetectorOptions } from './detector.js';
 import { createSegmentMemory, type SegmentHolder } from './segment-memory.js';
 import { createTimeline, graceOf, HISTORY_AGE_SECONDS, intake, learnLag, replay, type Timeline } from './series-timeline.js';
@@ -155,7 +155,8 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     return d;
   };
 
-  const track = (id: number, ts: number): Tracked | undefined => {
+  /** The tracked series `id`, tracked from now if it was not (`ring`: its segment ring, restored after a restart). */
+  const track = (id: number, ts: number, ring?: ContributionRing): Tracked | undefined => {
     let t = tracked.get(id);
     if (t) return t;
     const row = deps.series(id);
@@ -169,6 +170,7 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
       state: old?.state ?? deps.initialState?.(row, det, ts) ?? det.init(),
       alerting: old?.alerting ?? false,
       ...(old && !deps.owns && { restored: true }),
+      ...(ring && { ring }),
     };
     segments.join(id, row, t);
     tracked.set(id, t);
@@ -240,15 +242,15 @@ export function createDetectionEngine(deps: EngineDeps): DetectionEngine {
     async load() {
       const raw = await deps.getMeta(META_KEY);
       saved = raw ? (JSON.parse(raw) as typeof saved) : {};
-      // The segments' rings answer attribution at once, before their series send again.
-      for (const [id, s] of Object.entries(saved)) {
-        const row = s.ring && !deps.owns ? deps.series(Number(id)) : undefined;
-        if (row && s.ring && !segments.restore(Number(id), row, s.ring)) delete s.ring;
-      }
       // One node: every saved series is tracked again at once, so one that never sends again is
-      // still judged (its silence after the restart is a collapse like any other).
+      // still judged (its silence after the restart is a collapse like any other), and a segment's
+      // ring answers attribution at once (an unreadable ring is dropped: the segment starts a new one).
       if (!deps.owns) {
-        for (const id of Object.keys(saved)) track(Number(id), 0);
+        for (const [id, s] of Object.entries(saved)) {
+          const ring = s.ring && restoreContributionRing(s.ring);
+          delete s.ring;
+          track(Number(id), 0, ring);
+        }
         restoring = true;
       }
       return Object.keys(saved).length;

@@ -1,18 +1,12 @@
 /**
  * @module Segment memory for attribution: which tracked series are segments of the same counted KPI,
  * the contribution rings they keep (only once a KPI has two segments), and which tag values explain
- * a deviation over a window, or an alert over its alerting run. Rings restored after a restart
- * answer for their series until it is tracked again, which then takes its ring over.
+ * a deviation over a window, or an alert over its alerting run. A series restored after a restart
+ * joins with its saved ring (the engine tracks every saved series at load).
  */
 import type { SeriesRow } from '../store/index.js';
 import { type Attribution, attributeSegments } from './attribution.js';
-import {
-  CONTRIBUTION_MEMORY_SECONDS,
-  type ContributionRing,
-  createContributionRing,
-  restoreContributionRing,
-  type SavedRing,
-} from './contribution-ring.js';
+import { CONTRIBUTION_MEMORY_SECONDS, type ContributionRing, createContributionRing } from './contribution-ring.js';
 import type { CusumState } from './types.js';
 
 /** Seconds of memory behind `attribution` windows. */
@@ -27,13 +21,11 @@ export interface SegmentHolder {
 
 /** The KPIs' segments and their rings. */
 export interface SegmentMemory {
-  /** A series starts being tracked: gives it (and its KPI's first series, when it is the second) a ring when it is a segment. */
-  join(id: number, row: SeriesRow, holder: SegmentHolder): void;
   /**
-   * A segment's saved ring, restored before its series is tracked again (after a restart), so the
-   * past hour is attributed at once; the series takes the ring over when it joins. False when `saved` is unreadable.
+   * A series starts being tracked: gives it (and its KPI's first series, when it is the second) a
+   * ring when it is a segment; a ring it already holds (restored after a restart) is kept.
    */
-  restore(id: number, row: SeriesRow, saved: SavedRing): boolean;
+  join(id: number, row: SeriesRow, holder: SegmentHolder): void;
   /** Which tag values of a counted KPI explain its deviation over [from, to) (epoch s); undefined under two segments. */
   attribution(projectId: number, kpi: string, from: number, to: number, now: number): Attribution | undefined;
   /** Attribution of an alert at `ts` over its alerting run (the CUSUM holding the most evidence), from its onset. */
@@ -47,15 +39,12 @@ export function createSegmentMemory(
 ): SegmentMemory {
   /** Per counted KPI (project and name): the id of its first tracked series until a second one comes, then all with rings. */
   const kpiSeries = new Map<string, number | Set<number>>();
-  /** Restored rings of series not tracked again yet. */
-  const restored = new Map<number, SegmentHolder>();
-  const holder = (id: number) => tracked(id) ?? restored.get(id);
 
   const attribution = (projectId: number, kpi: string, from: number, to: number, now: number) => {
     const segments = [];
     const ids = kpiSeries.get(`${projectId}\u0000${kpi}`);
     for (const id of typeof ids === 'object' ? ids : []) {
-      const t = holder(id);
+      const t = tracked(id);
       const row = series(id);
       if (!t?.ring || !row) continue;
       segments.push({ tags: row.other ? { '(other)': 'folded' } : row.tags, ...t.ring.sum(from, to, now) });
@@ -66,14 +55,9 @@ export function createSegmentMemory(
   const join = (id: number, row: SeriesRow, t: SegmentHolder) => {
     // Rings only for a KPI's segments (its first series gets one when a second comes): attribution compares them.
     if (row.type !== 'count') return;
-    const before = restored.get(id);
-    if (before && before !== t) {
-      restored.delete(id);
-      t.ring ??= before.ring;
-    }
     const key = `${row.projectId}\u0000${row.kpi}`;
     const first = kpiSeries.get(key);
-    const sibling = typeof first === 'number' && first !== id ? holder(first) : undefined;
+    const sibling = typeof first === 'number' && first !== id ? tracked(first) : undefined;
     if (typeof first === 'object' || sibling) {
       const ids = typeof first === 'object' ? first : new Set([first as number]);
       kpiSeries.set(key, ids.add(id));
@@ -84,14 +68,6 @@ export function createSegmentMemory(
 
   return {
     join,
-    restore(id, row, saved) {
-      const ring = restoreContributionRing(saved);
-      if (!ring) return false;
-      const t = { ring };
-      restored.set(id, t);
-      join(id, row, t);
-      return true;
-    },
     attribution,
     ofAlert(row, t, cusum, ts, drop) {
       if (!t.ring) return undefined;
